@@ -1,0 +1,61 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createTestDatabase, engines, type TestDatabase } from "../../../test/harness.js";
+import { migrate } from "./migrate.js";
+
+describe.each(engines)("database layer on %s", (engine) => {
+  let t: TestDatabase;
+  afterEach(async () => {
+    await t?.cleanup();
+  });
+
+  it("commits a transaction's writes and runs after-commit hooks once", async () => {
+    t = await createTestDatabase(engine);
+    let hooks = 0;
+    await t.db.transaction(async (tx) => {
+      await tx.query("CREATE TABLE notes (id INT PRIMARY KEY, amount NUMERIC(39,0))");
+      await tx.query("INSERT INTO notes VALUES (1, $1)", [123456789012345678901234567890n]);
+      tx.afterCommit(() => hooks++);
+    });
+    const { rows } = await t.db.query<{ amount: string }>("SELECT amount FROM notes");
+    expect(rows[0]?.amount).toBe("123456789012345678901234567890");
+    expect(hooks).toBe(1);
+  });
+
+  it("rolls back every write of a failed transaction and skips its hooks", async () => {
+    t = await createTestDatabase(engine);
+    await t.db.query("CREATE TABLE notes (id INT PRIMARY KEY)");
+    let hooks = 0;
+    await expect(
+      t.db.transaction(async (tx) => {
+        await tx.query("INSERT INTO notes VALUES (1)");
+        tx.afterCommit(() => hooks++);
+        await tx.query("INSERT INTO notes VALUES (1)");
+      }),
+    ).rejects.toThrow();
+    const { rows } = await t.db.query("SELECT * FROM notes");
+    expect(rows).toHaveLength(0);
+    expect(hooks).toBe(0);
+  });
+
+  it("runs a transaction at the isolation level asked for", async () => {
+    t = await createTestDatabase(engine);
+    const level = await t.db.transaction(
+      async (tx) =>
+        (await tx.query<{ l: string }>("SELECT current_setting('transaction_isolation') AS l")).rows[0]?.l,
+      { isolation: "serializable" },
+    );
+    expect(level).toBe("serializable");
+  });
+
+  it("refuses a direct query from inside a transaction callback instead of deadlocking", async () => {
+    t = await createTestDatabase(engine);
+    await expect(t.db.transaction(async () => t.db.query("SELECT 1"))).rejects.toThrow(/use the tx/);
+  });
+
+  it("applies migrations once: a second run applies nothing", async () => {
+    t = await createTestDatabase(engine);
+    expect(await migrate(t.db)).toEqual([]);
+    const { rows } = await t.db.query<{ n: string }>("SELECT count(*)::text AS n FROM schema_migrations");
+    expect(Number(rows[0]?.n)).toBeGreaterThanOrEqual(2);
+  });
+});

@@ -1,0 +1,71 @@
+import { PGlite } from "@electric-sql/pglite";
+import { assertOutsideTransaction, runInTransactionScope } from "./guard.js";
+import { isolationSql, normalizeParams } from "./params.js";
+import type { Database, QueryResult, Row, Session, Transaction, TransactionOptions } from "./types.js";
+
+const TEXT_TYPES = { 20: (v: string) => v, 1700: (v: string) => v };
+
+/** Opens (or creates) an embedded database under `dataDir`; `undefined` keeps it in memory. */
+export async function openPglite(dataDir: string | undefined, loadDataDir?: Blob): Promise<Database> {
+  const pg = await PGlite.create({
+    dataDir,
+    parsers: TEXT_TYPES,
+    ...(loadDataDir ? { loadDataDir } : {}),
+  });
+  return new PgliteDatabase(pg);
+}
+
+/** Wraps an already open PGlite instance. */
+export function openPgliteOn(pg: PGlite): Database {
+  return new PgliteDatabase(pg);
+}
+
+interface PgliteTx {
+  query<T>(sql: string, params?: unknown[]): Promise<{ rows: T[]; affectedRows?: number }>;
+}
+
+function wrap<T extends Row>(res: { rows: T[]; affectedRows?: number }): QueryResult<T> {
+  return { rows: res.rows, rowCount: res.affectedRows ?? res.rows.length };
+}
+
+class PgliteDatabase implements Database {
+  readonly engine = "pglite" as const;
+  constructor(readonly pg: PGlite) {}
+
+  async query<T extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
+    assertOutsideTransaction(this);
+    return wrap(await this.pg.query<T>(sql, normalizeParams(params)));
+  }
+
+  async transaction<T>(fn: (tx: Transaction) => Promise<T>, options?: TransactionOptions): Promise<T> {
+    assertOutsideTransaction(this);
+    const hooks: Array<() => void> = [];
+    const result = await this.pg.transaction(async (raw: PgliteTx) => {
+      const setIso = isolationSql(options?.isolation);
+      if (setIso) await raw.query(setIso);
+      const tx: Transaction = {
+        query: async <R extends Row>(sql: string, params?: readonly unknown[]) =>
+          wrap(await raw.query<R>(sql, normalizeParams(params))),
+        afterCommit: (hook) => hooks.push(hook),
+      };
+      return runInTransactionScope(this, () => fn(tx));
+    });
+    for (const hook of hooks) hook();
+    return result as T;
+  }
+
+  /** A single embedded process is the only writer there is, so the lock is the process itself. */
+  async withLock<T>(_key: string, fn: (session: Session) => Promise<T>): Promise<T> {
+    assertOutsideTransaction(this);
+    return fn({
+      query: (sql, params) => this.query(sql, params),
+      exec: async (script) => {
+        await this.pg.exec(script);
+      },
+    });
+  }
+
+  async close(): Promise<void> {
+    if (!this.pg.closed) await this.pg.close();
+  }
+}

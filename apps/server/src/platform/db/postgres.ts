@@ -1,0 +1,101 @@
+import pg from "pg";
+import { assertOutsideTransaction, runInTransactionScope } from "./guard.js";
+import { isolationSql, lockKey, normalizeParams } from "./params.js";
+import type { Database, QueryResult, Row, Session, Transaction, TransactionOptions } from "./types.js";
+
+export interface PostgresOptions {
+  url: string;
+  poolSize: number;
+  /** Schema every connection works in (tests give each file its own). */
+  schema?: string;
+}
+
+/** Opens a pooled PostgreSQL database. NUMERIC and BIGINT stay strings, as on PGlite. */
+export async function openPostgres(options: PostgresOptions): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize,
+    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+    types: { getTypeParser: textNumericParser },
+  });
+  // An idle client's connection dying must not crash the process; the pool replaces it.
+  pool.on("error", () => {});
+  const db = new PostgresDatabase(pool);
+  await db.query("SELECT 1");
+  return db;
+}
+
+function textNumericParser(oid: number, format?: "text" | "binary") {
+  if (oid === 20 || oid === 1700) return (v: string) => v;
+  // biome-ignore lint/suspicious/noExplicitAny: pg's overloaded type parser signature
+  return pg.types.getTypeParser(oid, format as any);
+}
+
+function wrap<T extends Row>(res: pg.QueryResult): QueryResult<T> {
+  return { rows: res.rows as T[], rowCount: res.rowCount ?? res.rows.length };
+}
+
+class PostgresDatabase implements Database {
+  readonly engine = "postgres" as const;
+  constructor(readonly pool: pg.Pool) {}
+
+  async query<T extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
+    assertOutsideTransaction(this);
+    return wrap(await this.pool.query(sql, normalizeParams(params)));
+  }
+
+  async transaction<T>(fn: (tx: Transaction) => Promise<T>, options?: TransactionOptions): Promise<T> {
+    assertOutsideTransaction(this);
+    const client = await this.pool.connect();
+    const hooks: Array<() => void> = [];
+    let broken = false;
+    try {
+      await client.query("BEGIN");
+      const setIso = isolationSql(options?.isolation);
+      if (setIso) await client.query(setIso);
+      const tx: Transaction = {
+        query: async <R extends Row>(sql: string, params?: readonly unknown[]) =>
+          wrap<R>(await client.query(sql, normalizeParams(params))),
+        afterCommit: (hook) => hooks.push(hook),
+      };
+      const result = await runInTransactionScope(this, () => fn(tx));
+      await client.query("COMMIT");
+      for (const hook of hooks) hook();
+      return result;
+    } catch (err) {
+      try {
+        await client.query("ROLLBACK");
+      } catch {
+        broken = true;
+      }
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async withLock<T>(key: string, fn: (session: Session) => Promise<T>): Promise<T> {
+    assertOutsideTransaction(this);
+    const client = await this.pool.connect();
+    const k = lockKey(key);
+    try {
+      await client.query("SELECT pg_advisory_lock($1::bigint)", [k]);
+      try {
+        return await fn({
+          query: async (sql, params) => wrap(await client.query(sql, normalizeParams(params))),
+          exec: async (script) => {
+            await client.query(script);
+          },
+        });
+      } finally {
+        await client.query("SELECT pg_advisory_unlock($1::bigint)", [k]);
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,2 @@
+export { MemoryJobQueue } from "./memory-queue.js";
+export type { DeadJob, JobOptions, JobProcessor, JobQueue } from "./types.js";

@@ -1,0 +1,2 @@
+export { Outbox, type OutboxEvent, type OutboxHandler, type OutboxOptions } from "./outbox.js";
+export { emitAfterCommit, SOCKET_EMIT_TOPIC, type SocketEmit } from "./socket-emit.js";
