@@ -51,7 +51,14 @@ export async function notify(
   const { rows } = await tx.query<NotificationRow>(
     `INSERT INTO notifications (user_id, type, title, body, priority, data)
      VALUES ($1, $2, $3, $4, $5, $6::jsonb) RETURNING *`,
-    [input.userId, input.type, input.title, input.body, input.priority ?? "normal", JSON.stringify(input.data ?? {})],
+    [
+      input.userId,
+      input.type,
+      input.title,
+      input.body,
+      input.priority ?? "normal",
+      JSON.stringify(input.data ?? {}),
+    ],
   );
   const row = rows[0];
   if (!row) throw new Error("notification insert returned nothing");

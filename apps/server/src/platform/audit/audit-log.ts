@@ -1,0 +1,58 @@
+import type { FastifyRequest } from "fastify";
+import type { Queryable } from "../db/index.js";
+
+/** Who did something and from where: taken from the request at the edge, passed down to services. */
+export interface AuditActor {
+  actorId: string | null;
+  actorRole: string | null;
+  ip: string | null;
+  requestId: string | null;
+}
+
+export interface AuditEntry extends AuditActor {
+  /** What happened, e.g. `wallet.transfer`, `admin.user.update`. */
+  action: string;
+  subjectType: string;
+  subjectId: string | null;
+  before?: unknown;
+  after?: unknown;
+}
+
+/** The audit actor of an HTTP request (after `authenticate`, or anonymous). */
+export function auditActorOf(request: FastifyRequest): AuditActor {
+  return {
+    actorId: request.actor?.userId ?? null,
+    actorRole: request.actor?.role ?? null,
+    ip: request.ip ?? null,
+    requestId: String(request.id),
+  };
+}
+
+/** A system action with no human actor (sweepers, jobs, webhooks). */
+export const SYSTEM_ACTOR: AuditActor = { actorId: null, actorRole: "system", ip: null, requestId: null };
+
+/**
+ * Appends an audit row in the caller's transaction, so the trail holds exactly the actions that committed.
+ * The hash chain is sealed afterwards by the audit sealer.
+ */
+export async function recordAudit(q: Queryable, entry: AuditEntry): Promise<void> {
+  await q.query(
+    `INSERT INTO audit_log (actor_id, actor_role, ip, request_id, action, subject_type, subject_id, before, after)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb)`,
+    [
+      entry.actorId,
+      entry.actorRole,
+      entry.ip,
+      entry.requestId,
+      entry.action,
+      entry.subjectType,
+      entry.subjectId,
+      entry.before === undefined ? null : JSON.stringify(entry.before, bigintReplacer),
+      entry.after === undefined ? null : JSON.stringify(entry.after, bigintReplacer),
+    ],
+  );
+}
+
+function bigintReplacer(_key: string, value: unknown): unknown {
+  return typeof value === "bigint" ? value.toString() : value;
+}

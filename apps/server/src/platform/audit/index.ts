@@ -1,0 +1,1 @@
+export { type AuditActor, type AuditEntry, auditActorOf, recordAudit, SYSTEM_ACTOR } from "./audit-log.js";
