@@ -4,8 +4,12 @@ import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fas
 import { modules, type SoftchatModule } from "./modules/index.js";
 import type { AppContext } from "./platform/context.js";
 import type { App } from "./platform/http/app-type.js";
+import { registerDocs } from "./platform/http/docs.js";
 import { installErrorHandler } from "./platform/http/error-handler.js";
 import { registerHealth } from "./platform/http/health.js";
+import { registerMetrics } from "./platform/http/metrics-route.js";
+import { registerSecurity } from "./platform/http/security.js";
+import { registerTestRoutes } from "./platform/http/test-routes.js";
 
 export interface BuildAppOptions {
   /** Modules to register; defaults to all of them. */
@@ -30,7 +34,12 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     reply.header("x-request-id", request.id);
   });
   installErrorHandler(app);
+  await registerSecurity(app, ctx.config);
+  // Before any route: swagger learns the routes as they are added.
+  await registerDocs(app);
+  registerMetrics(app, ctx.metrics);
   registerHealth(app, ctx);
+  if (ctx.config.NODE_ENV === "test" && ctx.config.TEST_ROUTES) registerTestRoutes(app);
   for (const mod of options.modules ?? modules) await mod.register(app, ctx);
   return app;
 }

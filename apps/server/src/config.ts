@@ -88,10 +88,88 @@ export const configSchema = z.object({
     .default(5 * 60_000),
   SOCKET_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(20_000),
   SOCKET_MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).default(10),
+  /**
+   * How long a node's sockets keep counting (per-user limit, presence) without the node's heartbeat (ms):
+   * bounds how long the users of a crashed node still look connected.
+   */
+  SOCKET_CONNECTION_TTL_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  /** Presence: how long a user with no connection stays online/away before going offline (ms); a reload does not flap. */
+  PRESENCE_OFFLINE_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(30_000),
+  /** Chat: a typing indicator with no refresh ends by itself after this long (ms). */
+  CHAT_TYPING_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   /** How long a shutdown waits for in-flight work before exiting (ms). */
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** Background jobs one node runs at once, per queue. */
+  JOBS_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
+  /** Adds hidden routes the shutdown tests drive (a slow request); honoured only when NODE_ENV=test. */
+  TEST_ROUTES: bool.default(false),
   /** Directory with the built web app to serve at `/`. */
   WEB_DIST_DIR: z.string().optional(),
+  /** Sandbox payments: how long a withdrawal waits for its simulated confirmation (ms). */
+  SANDBOX_CONFIRM_MS: z.coerce.number().int().min(0).max(3_600_000).default(2000),
+  /** Stripe secret key (`sk_...`); with STRIPE_WEBHOOK_SECRET it enables the `stripe` provider. */
+  STRIPE_SECRET_KEY: z.string().min(1).optional(),
+  /** Stripe webhook signing secret (`whsec_...`). */
+  STRIPE_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** Stripe API base URL; tests point it at a local fake. */
+  STRIPE_API_URL: z.string().url().default("https://api.stripe.com"),
+  /** Oldest Stripe webhook timestamp accepted, in seconds (replay window). */
+  STRIPE_WEBHOOK_TOLERANCE_SEC: z.coerce.number().int().min(1).max(3600).default(300),
+  /** Coinbase Commerce API key; with COINBASE_WEBHOOK_SECRET it enables the `coinbase` provider. */
+  COINBASE_COMMERCE_API_KEY: z.string().min(1).optional(),
+  /** Coinbase Commerce webhook shared secret. */
+  COINBASE_WEBHOOK_SECRET: z.string().min(1).optional(),
+  /** Coinbase Commerce API base URL; tests point it at a local fake. */
+  COINBASE_API_URL: z.string().url().default("https://api.commerce.coinbase.com"),
+  /** Timeout of one call to a payment provider's API (ms). */
+  PAYMENT_PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** How often the audit sealer looks for rows to add to the hash chain (ms); commits also wake it. */
+  AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  /**
+   * Trading pairs as a JSON array replacing the defaults (BTC-USD, ETH-USD, ETH-BTC, SOFT-USD); each entry
+   * `{ pairId, tickSize, lotSize, minNotional, makerFeeBps?, takerFeeBps?, fixedFee? }`, decimals as strings.
+   */
+  TRADING_PAIRS: z.string().optional(),
+  /** Default maker fee of a fill, in basis points of its value (100 = 1%). */
+  TRADING_MAKER_FEE_BPS: z.coerce.number().int().min(0).max(10_000).default(100),
+  /** Default taker fee of a fill, in basis points of its value (100 = 1%). */
+  TRADING_TAKER_FEE_BPS: z.coerce.number().int().min(0).max(10_000).default(100),
+  /** How far from the best price a market order may trade, in basis points (500 = 5%). */
+  TRADING_MARKET_PROTECTION_BPS: z.coerce.number().int().min(1).max(10_000).default(500),
+  /** Most order book updates sent per second per pair; changes in between are coalesced. */
+  MARKET_DATA_MAX_UPDATES_PER_SEC: z.coerce.number().int().min(1).max(100).default(10),
+  /** CoinGecko API base URL; setting it (or PRICE_COINGECKO_KEY) enables the CoinGecko price source. */
+  PRICE_COINGECKO_URL: z.string().url().optional(),
+  /** CoinGecko API key (sent as x-cg-pro-api-key on pro-api hosts, x-cg-demo-api-key otherwise). */
+  PRICE_COINGECKO_KEY: z.string().min(1).optional(),
+  /** CoinMarketCap API base URL (default https://pro-api.coinmarketcap.com); used when PRICE_CMC_KEY is set. */
+  PRICE_CMC_URL: z.string().url().optional(),
+  /** CoinMarketCap API key (X-CMC_PRO_API_KEY); enables the CoinMarketCap price source. */
+  PRICE_CMC_KEY: z.string().min(1).optional(),
+  /** Binance API base URL (e.g. https://api.binance.com); enables the Binance price source (USDT quotes as USD). */
+  PRICE_BINANCE_URL: z.string().url().optional(),
+  /** How often prices are fetched from the sources (ms). */
+  PRICE_POLL_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
+  /** How long a published price is cached (ms). */
+  PRICE_CACHE_TTL_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
+  /** A source's price older than this is not used (ms). */
+  PRICE_MAX_AGE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+  /** Sources further than this from the median are dropped, in basis points (200 = 2%). */
+  PRICE_MAX_DEVIATION_BPS: z.coerce.number().int().min(1).max(10_000).default(200),
+  /** Timeout of one call to a price source (ms). */
+  PRICE_SOURCE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  /** Seed of the simulated price feed used when no source is configured. */
+  PRICE_SIM_SEED: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(42),
+  /** Wallet group commit: how long concurrent money operations are gathered into one transaction (ms). */
+  WALLET_BATCH_WINDOW_MS: z.coerce.number().int().min(0).max(100).default(1),
+  /** Wallet group commit: most operations applied in one transaction. */
+  WALLET_BATCH_MAX: z.coerce.number().int().min(1).max(5000).default(500),
+  /** Wallet group commit: batches in flight at once on PostgreSQL (PGlite always runs one). */
+  WALLET_BATCH_LANES: z.coerce.number().int().min(1).max(32).default(4),
+  /** How often expired ledger holds are looked for and voided (ms). */
+  WALLET_HOLD_SWEEP_MS: z.coerce.number().int().min(50).max(3_600_000).default(5000),
+  /** How long Idempotency-Key records are kept, in hours (at least 24). */
+  IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(24).max(24 * 365).default(48),
 });
 
 export type Config = z.infer<typeof configSchema> & {

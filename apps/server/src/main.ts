@@ -31,7 +31,10 @@ async function main(): Promise<void> {
     }, config.SHUTDOWN_TIMEOUT_MS);
     force.unref();
     server.close().then(
-      () => process.exit(0),
+      () => {
+        logger.info("shutdown complete");
+        process.exit(0);
+      },
       (err) => {
         logger.error({ err }, "shutdown failed");
         process.exit(1);

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
-import type { Role } from "@softchat/contracts";
+import type { Role, User } from "@softchat/contracts";
 import type { AppContext } from "../src/platform/context.js";
+import type { TestServer } from "./harness.js";
 
 export interface TestUser {
   id: string;
@@ -31,4 +32,34 @@ export async function createUser(
   if (!id) throw new Error("user insert returned nothing");
   const token = await ctx.tokens.signAccess({ userId: id, role });
   return { id, email, username, role, token };
+}
+
+export interface RegisteredUser {
+  user: User;
+  accessToken: string;
+  refreshToken: string;
+  password: string;
+}
+
+/**
+ * Registers a user through `POST /api/auth/register`, as a client would, and returns the session with the
+ * password used. Unique email and username unless given.
+ */
+export async function registerUser(
+  server: Pick<TestServer, "request">,
+  attrs: { email?: string; username?: string; password?: string; referralCode?: string } = {},
+): Promise<RegisteredUser> {
+  const username = attrs.username ?? `user_${randomBytes(5).toString("hex")}`;
+  const password = attrs.password ?? `pw-${randomBytes(8).toString("hex")}`;
+  const email = attrs.email ?? `${username}@example.test`;
+  const body = {
+    email,
+    username,
+    password,
+    ...(attrs.referralCode ? { referralCode: attrs.referralCode } : {}),
+  };
+  const res = await server.request("POST", "/api/auth/register", { body });
+  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
+  const { user, accessToken, refreshToken } = res.body;
+  return { user, accessToken, refreshToken, password };
 }

@@ -24,6 +24,7 @@ export const ERROR_CODES = [
   "too_many_connections",
   "order_rejected",
   "invalid_signature",
+  "payment_rejected",
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

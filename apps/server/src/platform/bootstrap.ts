@@ -1,12 +1,17 @@
 import { Redis } from "ioredis";
 import type { Config } from "../config.js";
+import { AuditSealer } from "./audit/index.js";
 import { createTokenService } from "./auth/tokens.js";
+import { createCache } from "./cache/index.js";
 import type { AppContext } from "./context.js";
 import { type Database, openDatabase } from "./db/index.js";
 import { migrate } from "./db/migrate.js";
-import { MemoryJobQueue } from "./jobs/index.js";
+import { BullJobQueue, type JobQueue, MemoryJobQueue } from "./jobs/index.js";
 import { createLogger, type Logger } from "./logger.js";
+import { Metrics } from "./metrics.js";
 import { Outbox } from "./outbox/index.js";
+import { createRateLimits } from "./ratelimit/index.js";
+import { RealtimeGateway } from "./realtime/gateway.js";
 
 export interface PlatformOptions {
   /** Use this database instead of opening the one the config names (tests). */
@@ -30,7 +35,15 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     : undefined;
   const hooks: Array<() => Promise<void> | void> = [];
   const outbox = new Outbox(db, logger);
-  const jobs = new MemoryJobQueue(logger);
+  const jobs: JobQueue = config.REDIS_URL
+    ? new BullJobQueue(
+        { redisUrl: config.REDIS_URL, prefix: config.REDIS_PREFIX, concurrency: config.JOBS_CONCURRENCY },
+        logger,
+      )
+    : new MemoryJobQueue(logger);
+  // Seals the audit hash chain after commits; stopped below once nothing writes any more.
+  const auditSealer = new AuditSealer(db, logger, config.AUDIT_SEAL_INTERVAL_MS);
+  auditSealer.start();
   const platform: Platform = {
     config,
     db,
@@ -38,7 +51,11 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
     outbox,
     jobs,
     redis,
+    metrics: new Metrics(),
+    cache: createCache(redis, config.REDIS_PREFIX),
     tokens: createTokenService(config.jwtSecret, config.ACCESS_TOKEN_TTL_SEC),
+    rateLimits: createRateLimits({ config, redis }),
+    realtime: new RealtimeGateway(config, logger),
     onShutdown: (fn) => hooks.push(fn),
     async shutdown() {
       for (const fn of hooks.reverse()) {
@@ -50,6 +67,7 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
       }
       await jobs.stop();
       await outbox.stop();
+      await auditSealer.stop();
       if (redis) redis.disconnect();
       await db.close();
     },

@@ -1,7 +1,21 @@
-import type { Notification, NotificationPriority, NotificationType } from "@softchat/contracts";
+import type {
+  Notification,
+  NotificationListQuery,
+  NotificationPriority,
+  NotificationType,
+  Page,
+  SendNotificationBody,
+} from "@softchat/contracts";
+import { type AuditActor, recordAudit } from "../../platform/audit/index.js";
+import { assertSelfOrAdmin } from "../../platform/auth/guard.js";
+import type { Actor } from "../../platform/auth/tokens.js";
 import type { AppContext } from "../../platform/context.js";
 import type { Transaction } from "../../platform/db/index.js";
-import { emitAfterCommit } from "../../platform/outbox/index.js";
+import { AppError, notFound } from "../../platform/http/errors.js";
+import { emitAfterCommit, type SocketEmit } from "../../platform/outbox/index.js";
+import { emitManyAfterCommit } from "../../platform/realtime/index.js";
+import { getUserState, listUserIds } from "../auth/user-directory.js";
+import * as repo from "./repo.js";
 
 export interface NotificationInput {
   userId: string;
@@ -12,17 +26,10 @@ export interface NotificationInput {
   data?: Record<string, unknown>;
 }
 
-interface NotificationRow extends Record<string, unknown> {
-  id: string;
-  user_id: string;
-  type: NotificationType;
-  title: string;
-  body: string;
-  priority: NotificationPriority;
-  data: Record<string, unknown>;
-  read_at: Date | null;
-  created_at: Date;
-}
+type NotificationRow = repo.NotificationRow;
+
+/** Users per INSERT (and per outbox row of socket events) when an admin broadcasts to everyone. */
+const BROADCAST_BATCH = 1000;
 
 export function presentNotification(row: NotificationRow): Notification {
   return {
@@ -48,25 +55,146 @@ export async function notify(
   tx: Transaction,
   input: NotificationInput,
 ): Promise<Notification> {
-  const { rows } = await tx.query<NotificationRow>(
-    `INSERT INTO notifications (user_id, type, title, body, priority, data)
-     VALUES ($1, $2, $3, $4, $5, $6::jsonb) RETURNING *`,
-    [
-      input.userId,
-      input.type,
-      input.title,
-      input.body,
-      input.priority ?? "normal",
-      JSON.stringify(input.data ?? {}),
-    ],
-  );
-  const row = rows[0];
+  const [row] = await repo.insertNotifications(tx, [input.userId], {
+    type: input.type,
+    title: input.title,
+    body: input.body,
+    priority: input.priority ?? "normal",
+    data: input.data ?? {},
+  });
   if (!row) throw new Error("notification insert returned nothing");
   const notification = presentNotification(row);
-  await emitAfterCommit(ctx.outbox, tx, {
-    rooms: [`user:${input.userId}`],
-    event: "new_notification",
-    data: { notification },
-  });
+  await emitAfterCommit(ctx.outbox, tx, newNotificationEmit(notification));
   return notification;
+}
+
+/** A user's notifications, newest first; `unread=true` for unread only. The user or an admin. */
+export async function listNotifications(
+  ctx: Pick<AppContext, "db">,
+  actor: Actor,
+  userId: string,
+  query: NotificationListQuery,
+): Promise<Page<Notification>> {
+  assertSelfOrAdmin(actor, userId);
+  const rows = await repo.listNotifications(ctx.db, userId, {
+    unreadOnly: query.unread === "true",
+    after: query.cursor ? decodeCursor(query.cursor) : null,
+    limit: query.limit + 1,
+  });
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(presentNotification),
+    nextCursor: rows.length > query.limit && last ? encodeCursor(last.cursor_at, last.id) : null,
+  };
+}
+
+/** How many of the user's notifications are unread. The user or an admin. */
+export async function countUnread(
+  ctx: Pick<AppContext, "db">,
+  actor: Actor,
+  userId: string,
+): Promise<number> {
+  assertSelfOrAdmin(actor, userId);
+  return repo.countUnread(ctx.db, userId);
+}
+
+/** Marks one of the actor's own notifications read (repeating it changes nothing). */
+export async function markNotificationRead(
+  ctx: Pick<AppContext, "db">,
+  actor: Actor,
+  notificationId: string,
+): Promise<Notification> {
+  const found = await repo.findNotification(ctx.db, notificationId);
+  if (!found) throw notFound("Notification");
+  if (found.user_id !== actor.userId) throw new AppError("forbidden", "This notification is not yours");
+  const row = await repo.markRead(ctx.db, notificationId);
+  if (!row) throw notFound("Notification");
+  return presentNotification(row);
+}
+
+/** Marks all of a user's notifications read; returns how many were unread. The user or an admin. */
+export async function markAllRead(
+  ctx: Pick<AppContext, "db">,
+  actor: Actor,
+  userId: string,
+): Promise<number> {
+  assertSelfOrAdmin(actor, userId);
+  return repo.markAllRead(ctx.db, userId);
+}
+
+/**
+ * Admin send: to one user, or with `broadcast` to every user (inserted in batches, all in one transaction
+ * so a broadcast is stored for everyone or no one). Audited. Returns how many notifications were stored.
+ */
+export async function sendByAdmin(
+  ctx: Pick<AppContext, "db" | "outbox">,
+  actor: AuditActor,
+  body: SendNotificationBody,
+): Promise<number> {
+  const content = {
+    type: body.type,
+    title: body.title,
+    body: body.body,
+    priority: body.priority,
+    data: body.data ?? {},
+  };
+  return ctx.db.transaction(async (tx) => {
+    let sent = 0;
+    if (body.userId) {
+      if (!(await getUserState(tx, body.userId))) throw notFound("User");
+      await notify(ctx, tx, { userId: body.userId, ...content });
+      sent = 1;
+    } else {
+      let afterId: string | null = null;
+      for (;;) {
+        const ids: string[] = await listUserIds(tx, afterId, BROADCAST_BATCH);
+        if (ids.length === 0) break;
+        const rows = await repo.insertNotifications(tx, ids, content);
+        await emitManyAfterCommit(
+          ctx.outbox,
+          tx,
+          rows.map((row) => newNotificationEmit(presentNotification(row))),
+        );
+        sent += rows.length;
+        afterId = ids.at(-1) ?? null;
+        if (ids.length < BROADCAST_BATCH) break;
+      }
+    }
+    await recordAudit(tx, {
+      ...actor,
+      action: body.broadcast ? "admin.notification.broadcast" : "admin.notification.send",
+      subjectType: body.broadcast ? "users" : "user",
+      subjectId: body.userId ?? null,
+      after: { type: body.type, title: body.title, priority: body.priority, sent },
+    });
+    return sent;
+  });
+}
+
+function newNotificationEmit(notification: Notification): SocketEmit {
+  return { rooms: [`user:${notification.userId}`], event: "new_notification", data: { notification } };
+}
+
+function encodeCursor(at: string, id: string): string {
+  return Buffer.from(JSON.stringify([at, id])).toString("base64url");
+}
+
+function decodeCursor(cursor: string): { at: string; id: string } {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
+    if (
+      typeof at === "string" &&
+      !Number.isNaN(Date.parse(at)) &&
+      typeof id === "string" &&
+      /^[0-9a-f-]{36}$/i.test(id)
+    ) {
+      return { at, id };
+    }
+  } catch {
+    // Falls through to the one error below.
+  }
+  throw new AppError("validation_failed", "The cursor is not valid", {
+    fields: [{ path: "querystring.cursor", message: "use nextCursor from the previous page" }],
+  });
 }

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from "fastify";
-import type { Queryable } from "../db/index.js";
+import type { Queryable, Transaction } from "../db/index.js";
+import { wakeAuditSealers } from "./sealer.js";
 
 /** Who did something and from where: taken from the request at the edge, passed down to services. */
 export interface AuditActor {
@@ -33,7 +34,7 @@ export const SYSTEM_ACTOR: AuditActor = { actorId: null, actorRole: "system", ip
 
 /**
  * Appends an audit row in the caller's transaction, so the trail holds exactly the actions that committed.
- * The hash chain is sealed afterwards by the audit sealer.
+ * The hash chain is sealed afterwards by the audit sealer, which the commit wakes.
  */
 export async function recordAudit(q: Queryable, entry: AuditEntry): Promise<void> {
   await q.query(
@@ -51,6 +52,12 @@ export async function recordAudit(q: Queryable, entry: AuditEntry): Promise<void
       entry.after === undefined ? null : JSON.stringify(entry.after, bigintReplacer),
     ],
   );
+  if (isTransaction(q)) q.afterCommit(wakeAuditSealers);
+  else wakeAuditSealers();
+}
+
+function isTransaction(q: Queryable): q is Transaction {
+  return typeof (q as Partial<Transaction>).afterCommit === "function";
 }
 
 function bigintReplacer(_key: string, value: unknown): unknown {

@@ -1,1 +1,4 @@
 export { type AuditActor, type AuditEntry, auditActorOf, recordAudit, SYSTEM_ACTOR } from "./audit-log.js";
+export { canonicalJson, chainHash, GENESIS_HASH } from "./chain.js";
+export { AuditSealer, sealAuditLog } from "./sealer.js";
+export { type AuditChainReport, verifyAuditChain } from "./verify.js";

@@ -9,6 +9,7 @@ declare module "fastify" {
   }
 }
 
+/** The token of an `Authorization: Bearer <token>` header, if any. */
 export function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (!header) return undefined;
@@ -16,10 +17,13 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   return scheme?.toLowerCase() === "bearer" && token ? token : undefined;
 }
 
-/** preHandler: requires a valid access token and sets `request.actor`. */
+/**
+ * Route hook (onRequest or preHandler): requires a valid access token and sets `request.actor`. The request
+ * rate limiter has usually verified the token already; only a verified token ever sets `request.actor`.
+ */
 export function authenticate(tokens: TokenService) {
   return async (request: FastifyRequest, _reply: FastifyReply) => {
-    request.actor = await tokens.verifyAccess(bearerToken(request));
+    request.actor ??= await tokens.verifyAccess(bearerToken(request));
   };
 }
 
@@ -36,6 +40,7 @@ export function assertSelfOrAdmin(actor: Actor, userId: string): void {
   }
 }
 
+/** Throws 403 unless the actor is an admin. */
 export function assertAdmin(actor: Actor): void {
   if (actor.role !== "admin") throw new AppError("forbidden", "Admins only");
 }

@@ -1,2 +1,3 @@
+export { BullJobQueue, type BullJobQueueOptions } from "./bull-queue.js";
 export { MemoryJobQueue } from "./memory-queue.js";
 export type { DeadJob, JobOptions, JobProcessor, JobQueue } from "./types.js";

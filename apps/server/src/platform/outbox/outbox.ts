@@ -19,6 +19,10 @@ export interface OutboxOptions {
   leaseMs?: number;
   /** Failed deliveries before an event is given up and logged as dead. */
   maxAttempts?: number;
+  /** First retry delay after a failed delivery (ms); it doubles with each further failure. */
+  retryBaseMs?: number;
+  /** Longest delay between two tries of one event (ms). */
+  retryMaxMs?: number;
 }
 
 interface ClaimedRow extends Record<string, unknown> {
@@ -48,7 +52,15 @@ export class Outbox {
     private readonly logger: Logger,
     options: OutboxOptions = {},
   ) {
-    this.opts = { pollIntervalMs: 1000, batchSize: 200, leaseMs: 30_000, maxAttempts: 10, ...options };
+    this.opts = {
+      pollIntervalMs: 1000,
+      batchSize: 200,
+      leaseMs: 30_000,
+      maxAttempts: 10,
+      retryBaseMs: 500,
+      retryMaxMs: 300_000,
+      ...options,
+    };
   }
 
   /** Adds a handler for a topic. Handlers must tolerate a repeat: delivery is at least once. */
@@ -58,7 +70,10 @@ export class Outbox {
     this.handlers.set(topic, list);
   }
 
-  /** Writes an event inside `tx`; it is dispatched right after the commit (or by the poller after a crash). */
+  /**
+   * Writes an event inside `tx`; once started, the node dispatches it right after the commit. Events of a node
+   * not yet started (or stopped, or crashed) wait in the table for the poller of whichever node runs next.
+   */
   async publish(tx: Transaction, topic: string, payload: unknown): Promise<void> {
     const { rows } = await tx.query<{ id: string }>(
       "INSERT INTO outbox (topic, payload) VALUES ($1, $2::jsonb) RETURNING id",
@@ -68,22 +83,25 @@ export class Outbox {
     if (id !== undefined) tx.afterCommit(() => this.kick(id));
   }
 
-  /** Starts the poller that picks up events no live node has delivered. */
+  /**
+   * Starts dispatching: events committed from now on go out at once, and a poller picks up what no live node
+   * delivered (events committed before the start, retries after a failure, claims of a node that died).
+   */
   start(): void {
     if (this.running) return;
     this.running = true;
-    const loop = () => {
+    const round = async (): Promise<void> => {
+      try {
+        await this.dispatchPending();
+      } catch (err) {
+        this.logger.error({ err }, "outbox poll failed");
+      }
+      // The next round is timed from the end of this one, so a slow round never overlaps the next.
       if (!this.running) return;
-      this.track(
-        this.dispatchPending().then(
-          () => undefined,
-          (err) => this.logger.error({ err }, "outbox poll failed"),
-        ),
-      );
-      this.timer = setTimeout(loop, this.opts.pollIntervalMs);
+      this.timer = setTimeout(() => this.track(round()), this.opts.pollIntervalMs);
       this.timer.unref();
     };
-    loop();
+    this.track(round());
   }
 
   /** Stops polling and waits for deliveries in progress. */
@@ -93,7 +111,7 @@ export class Outbox {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
-  /** Claims and delivers the oldest undelivered events; returns how many were delivered. */
+  /** Claims and delivers the oldest undelivered events; returns how many it claimed (delivered or failed). */
   async dispatchPending(): Promise<number> {
     let total = 0;
     for (;;) {
@@ -105,6 +123,8 @@ export class Outbox {
   }
 
   private kick(id: string): void {
+    // Not started: deliver nothing yet, since the handlers may not all be registered. The poller will.
+    if (!this.running) return;
     this.pendingIds.add(id);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
@@ -113,6 +133,7 @@ export class Outbox {
       this.flushScheduled = false;
       const ids = [...this.pendingIds];
       this.pendingIds.clear();
+      if (!this.running) return;
       this.track(
         this.claim(ids)
           .then((rows) => this.deliver(rows))
@@ -171,8 +192,8 @@ export class Outbox {
       { err, eventId: row.id, topic: row.topic, attempts: row.attempts, dead },
       "outbox handler failed",
     );
-    // Back off exponentially (capped at 5 minutes) before the poller tries again; give up after maxAttempts.
-    const backoffMs = Math.min(300_000, 500 * 2 ** row.attempts);
+    // Back off exponentially before the poller tries again; give up after maxAttempts.
+    const backoffMs = Math.min(this.opts.retryMaxMs, this.opts.retryBaseMs * 2 ** (row.attempts - 1));
     await this.db.query(
       `UPDATE outbox SET last_error = $2, locked_until = now() + ($3::int * interval '1 millisecond'),
               delivered_at = CASE WHEN $4 THEN now() ELSE NULL END

@@ -1,0 +1,226 @@
+import type { AppContext } from "../../../platform/context.js";
+import { MatchingEngine } from "../engine/matching-engine.js";
+import type { PairSpec } from "../engine/pairs.js";
+import type { EngineCommand, EngineEvent, RestingOrderState } from "../engine/types.js";
+import { lockOrder, lockOrders, type OrderRecord, restingOrders, saveOrder } from "../repo.js";
+import { settleCommand } from "../settlement.js";
+import { BookPublisher } from "./book-publisher.js";
+import {
+  beginEpoch,
+  ensurePairState,
+  lockPairState,
+  type PendingCommand,
+  pendingCommands,
+  recordFailure,
+  setLastSeq,
+} from "./journal.js";
+
+/** How the engines are tuned (from config). */
+export interface PipelineOptions {
+  marketProtectionBps: number;
+  maxUpdatesPerSecond: number;
+  /** Tries of a failing command before it is parked. */
+  maxAttempts: number;
+  /** First retry delay of a failing command (ms); it doubles with each try. */
+  retryBaseMs: number;
+}
+
+/** Thrown inside a command's transaction when another node has taken the pair over. */
+export class LeaseLostError extends Error {
+  constructor(pairId: string) {
+    super(`the engine lease of ${pairId} has passed to another node`);
+  }
+}
+
+const BATCH = 100;
+
+/**
+ * The single writer of one pair on the node holding its lease: the matching engine, rebuilt from the
+ * database on start, fed the pair's commands from the journal (the orders table) in intake order. Each
+ * command runs in one transaction that checks the epoch (fencing off a former holder), takes the next
+ * command number, matches, and settles; a command whose number is already set is skipped, so a command is
+ * processed exactly once whatever retries and takeovers happen. Committed events go to the book publisher.
+ */
+export class PairEngine {
+  private requested = false;
+  private loop: Promise<void> | null = null;
+  private stopped = false;
+
+  private constructor(
+    private readonly ctx: AppContext,
+    readonly pair: PairSpec,
+    private readonly epoch: string,
+    private engine: MatchingEngine,
+    readonly book: BookPublisher,
+    private readonly options: PipelineOptions,
+  ) {}
+
+  /**
+   * Takes the pair over on this node (a new epoch), rebuilds its book from the resting orders in time
+   * priority, and publishes a snapshot whose `seq` is above every update a former holder sent.
+   */
+  static async start(ctx: AppContext, pair: PairSpec, holder: string, options: PipelineOptions): Promise<PairEngine> {
+    await ensurePairState(ctx.db, pair.pairId);
+    const { epoch, lastSeq } = await ctx.db.transaction((tx) => beginEpoch(tx, pair.pairId, holder));
+    const engine = await loadBook(ctx, pair, options);
+    // Each update needs at least one command, so a former holder never sent a seq above its last command's.
+    const book = new BookPublisher(ctx, pair, engine.depth(), Number(lastSeq) + 1, options.maxUpdatesPerSecond);
+    ctx.logger.info({ pairId: pair.pairId, epoch, resting: engine.size }, "trading engine started");
+    return new PairEngine(ctx, pair, epoch, engine, book, options);
+  }
+
+  get running(): boolean {
+    return !this.stopped;
+  }
+
+  /** Processes every waiting command; resolves once a pass that began after this call has finished. */
+  kick(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    this.requested = true;
+    this.loop ??= this.run().finally(() => {
+      this.loop = null;
+    });
+    return this.loop;
+  }
+
+  /** Stops taking commands and waits for the one in progress. The book stays in the database. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.loop?.catch(() => {});
+    await this.book.stop();
+  }
+
+  private async run(): Promise<void> {
+    while (this.requested && !this.stopped) {
+      this.requested = false;
+      for (;;) {
+        const commands = await pendingCommands(this.ctx.db, this.pair.pairId, BATCH);
+        for (const command of commands) {
+          if (this.stopped) return;
+          await this.process(command);
+        }
+        if (commands.length < BATCH) break;
+      }
+    }
+  }
+
+  private async process(command: PendingCommand): Promise<void> {
+    let touchedBook = false;
+    let events: EngineEvent[] | null;
+    try {
+      events = await this.ctx.db.transaction(async (tx) => {
+        const last = await lockPairState(tx, this.pair.pairId, this.epoch);
+        if (last === null) throw new LeaseLostError(this.pair.pairId);
+        const order = await lockOrder(tx, command.orderId);
+        if (!order || !isPending(order, command.kind)) return null;
+        const seq = last + 1n;
+        await setLastSeq(tx, this.pair.pairId, seq);
+        if (command.kind === "cancel" && !isResting(order)) {
+          // Filled (or canceled) before its cancel came up: the command is used up, nothing else happens.
+          order.cancelSeq = seq.toString();
+          await saveOrder(tx, order);
+          return null;
+        }
+        touchedBook = true;
+        const result = this.engine.execute(commandFor(order, command.kind));
+        if (command.kind === "place") order.seq = seq.toString();
+        else order.cancelSeq = seq.toString();
+        const others = await lockOrders(tx, orderIdsOf(result).filter((id) => id !== order.id));
+        others.set(order.id, order);
+        await settleCommand(this.ctx, tx, this.pair, seq, result, others);
+        return result;
+      });
+    } catch (err) {
+      // The book may hold what the database refused: take it again from the database.
+      if (touchedBook && !(await this.reload())) return;
+      if (err instanceof LeaseLostError) {
+        this.stopped = true;
+        this.ctx.logger.warn({ pairId: this.pair.pairId }, err.message);
+        return;
+      }
+      await this.recordFailure(command, err as Error);
+      return;
+    }
+    if (events) this.book.apply(events);
+  }
+
+  /** Rebuilds the book from the database; when even that fails the engine stops (its host restarts it). */
+  private async reload(): Promise<boolean> {
+    try {
+      this.engine = await loadBook(this.ctx, this.pair, this.options);
+      return true;
+    } catch (err) {
+      this.stopped = true;
+      this.ctx.logger.error({ err, pairId: this.pair.pairId }, "trading engine could not rebuild its book; stopping");
+      return false;
+    }
+  }
+
+  private async recordFailure(command: PendingCommand, err: Error): Promise<void> {
+    const { maxAttempts, retryBaseMs } = this.options;
+    const fields = { err, pairId: this.pair.pairId, orderId: command.orderId, kind: command.kind };
+    try {
+      const parked = await recordFailure(this.ctx.db, command.orderId, err.message, maxAttempts, retryBaseMs);
+      if (parked) this.ctx.logger.error(fields, "trading command parked after repeated failures; funds stay held");
+      else this.ctx.logger.warn(fields, "trading command failed, will retry");
+    } catch (failure) {
+      this.ctx.logger.error({ ...fields, failure }, "could not record a trading command failure");
+    }
+  }
+}
+
+/** The engine of a pair rebuilt from its resting orders, oldest first. */
+async function loadBook(ctx: AppContext, pair: PairSpec, options: PipelineOptions): Promise<MatchingEngine> {
+  const resting: RestingOrderState[] = (await restingOrders(ctx.db, pair.pairId)).map((o) => ({
+    id: o.id,
+    owner: o.userId,
+    side: o.side,
+    price: o.priceTicks ?? 0,
+    remaining: o.quantityLots - o.filledLots,
+  }));
+  return MatchingEngine.restore(resting, { marketProtectionBps: options.marketProtectionBps });
+}
+
+function isPending(order: OrderRecord, kind: PendingCommand["kind"]): boolean {
+  if (order.parkedAt !== null) return false;
+  if (kind === "place") return order.status === "new" && order.seq === null;
+  return order.cancelIntakeSeq !== null && order.cancelSeq === null;
+}
+
+function isResting(order: OrderRecord): boolean {
+  return order.seq !== null && (order.status === "new" || order.status === "partially_filled");
+}
+
+function commandFor(o: OrderRecord, kind: PendingCommand["kind"]): EngineCommand {
+  if (kind === "cancel") return { type: "cancel", id: o.id };
+  if (o.type === "limit") {
+    return {
+      type: "limit",
+      id: o.id,
+      owner: o.userId,
+      side: o.side,
+      price: o.priceTicks ?? 0,
+      quantity: o.quantityLots,
+      timeInForce: o.timeInForce,
+      postOnly: o.postOnly,
+    };
+  }
+  const bound = o.protectionTicks;
+  return {
+    type: "market",
+    id: o.id,
+    owner: o.userId,
+    side: o.side,
+    quantity: o.quantityLots,
+    ...(bound === null ? {} : { protectionPrice: bound, maxQuote: BigInt(bound) * BigInt(o.quantityLots) }),
+  };
+}
+
+function orderIdsOf(events: EngineEvent[]): string[] {
+  const ids = new Set<string>();
+  for (const e of events) {
+    if (e.type === "fill") ids.add(e.makerOrderId).add(e.takerOrderId);
+    else ids.add(e.orderId);
+  }
+  return [...ids];
+}

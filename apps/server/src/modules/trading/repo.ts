@@ -1,0 +1,250 @@
+import type { Asset, OrderStatus } from "@softchat/contracts";
+import type { Queryable } from "../../platform/db/index.js";
+import type { Side, TimeInForce } from "./engine/types.js";
+
+/** A trading order as stored (see 0016_trading.sql). Ticks and lots are safe integers; money is bigint. */
+export interface OrderRecord {
+  id: string;
+  userId: string;
+  pairId: string;
+  side: Side;
+  type: "limit" | "market";
+  timeInForce: TimeInForce;
+  postOnly: boolean;
+  priceTicks: number | null;
+  protectionTicks: number | null;
+  quantityLots: number;
+  filledLots: number;
+  takerTickLots: bigint;
+  makerTickLots: bigint;
+  fills: number;
+  pctFee: bigint;
+  fixedFee: bigint;
+  status: OrderStatus;
+  reason: string | null;
+  holdAsset: Asset;
+  holdTotal: bigint;
+  holdId: string | null;
+  holdAmount: bigint;
+  seq: string | null;
+  cancelIntakeSeq: string | null;
+  cancelSeq: string | null;
+  attempts: number;
+  lastError: string | null;
+  parkedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+interface OrderRow extends Record<string, unknown> {
+  id: string;
+  user_id: string;
+  pair_id: string;
+  side: Side;
+  type: "limit" | "market";
+  time_in_force: TimeInForce;
+  post_only: boolean;
+  price_ticks: string | null;
+  protection_ticks: string | null;
+  quantity_lots: string;
+  filled_lots: string;
+  taker_tick_lots: string;
+  maker_tick_lots: string;
+  fills: number;
+  pct_fee: string;
+  fixed_fee: string;
+  status: OrderStatus;
+  reason: string | null;
+  hold_asset: Asset;
+  hold_total: string;
+  hold_id: string | null;
+  hold_amount: string;
+  seq: string | null;
+  cancel_intake_seq: string | null;
+  cancel_seq: string | null;
+  attempts: number;
+  last_error: string | null;
+  parked_at: Date | string | null;
+  created_at: Date | string;
+  updated_at: Date | string;
+}
+
+const num = (v: string | null) => (v === null ? null : Number(v));
+
+function toRecord(r: OrderRow): OrderRecord {
+  return {
+    id: r.id,
+    userId: r.user_id,
+    pairId: r.pair_id,
+    side: r.side,
+    type: r.type,
+    timeInForce: r.time_in_force,
+    postOnly: r.post_only,
+    priceTicks: num(r.price_ticks),
+    protectionTicks: num(r.protection_ticks),
+    quantityLots: Number(r.quantity_lots),
+    filledLots: Number(r.filled_lots),
+    takerTickLots: BigInt(r.taker_tick_lots),
+    makerTickLots: BigInt(r.maker_tick_lots),
+    fills: Number(r.fills),
+    pctFee: BigInt(r.pct_fee),
+    fixedFee: BigInt(r.fixed_fee),
+    status: r.status,
+    reason: r.reason,
+    holdAsset: r.hold_asset,
+    holdTotal: BigInt(r.hold_total),
+    holdId: r.hold_id,
+    holdAmount: BigInt(r.hold_amount),
+    seq: r.seq,
+    cancelIntakeSeq: r.cancel_intake_seq,
+    cancelSeq: r.cancel_seq,
+    attempts: Number(r.attempts),
+    lastError: r.last_error,
+    parkedAt: r.parked_at === null ? null : new Date(r.parked_at),
+    createdAt: new Date(r.created_at),
+    updatedAt: new Date(r.updated_at),
+  };
+}
+
+/** A new order, written with its hold in the placement transaction. */
+export interface NewOrder {
+  id: string;
+  userId: string;
+  pairId: string;
+  side: Side;
+  type: "limit" | "market";
+  timeInForce: TimeInForce;
+  postOnly: boolean;
+  priceTicks: number | null;
+  protectionTicks: number | null;
+  quantityLots: number;
+  holdAsset: Asset;
+  holdTotal: bigint;
+  holdId: string;
+}
+
+export async function insertOrder(q: Queryable, o: NewOrder): Promise<OrderRecord> {
+  const { rows } = await q.query<OrderRow>(
+    `INSERT INTO trading_orders (id, user_id, pair_id, side, type, time_in_force, post_only, price_ticks,
+       protection_ticks, quantity_lots, hold_asset, hold_total, hold_id, hold_amount)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $12) RETURNING *`,
+    [
+      o.id,
+      o.userId,
+      o.pairId,
+      o.side,
+      o.type,
+      o.timeInForce,
+      o.postOnly,
+      o.priceTicks,
+      o.protectionTicks,
+      o.quantityLots,
+      o.holdAsset,
+      o.holdTotal,
+      o.holdId,
+    ],
+  );
+  return toRecord(one(rows));
+}
+
+export async function findOrder(q: Queryable, id: string): Promise<OrderRecord | null> {
+  const { rows } = await q.query<OrderRow>("SELECT * FROM trading_orders WHERE id = $1", [id]);
+  return rows[0] ? toRecord(rows[0]) : null;
+}
+
+/** Locks one order (FOR UPDATE) and returns it. */
+export async function lockOrder(q: Queryable, id: string): Promise<OrderRecord | null> {
+  const { rows } = await q.query<OrderRow>("SELECT * FROM trading_orders WHERE id = $1 FOR UPDATE", [id]);
+  return rows[0] ? toRecord(rows[0]) : null;
+}
+
+/** Locks orders in id order (the order every writer takes them in) and returns them by id. */
+export async function lockOrders(q: Queryable, ids: string[]): Promise<Map<string, OrderRecord>> {
+  const out = new Map<string, OrderRecord>();
+  if (ids.length === 0) return out;
+  const { rows } = await q.query<OrderRow>(
+    "SELECT * FROM trading_orders WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE",
+    [[...new Set(ids)].sort()],
+  );
+  for (const r of rows) out.set(r.id, toRecord(r));
+  return out;
+}
+
+/** Writes what processing changed on an order. */
+export async function saveOrder(q: Queryable, o: OrderRecord): Promise<void> {
+  await q.query(
+    `UPDATE trading_orders SET filled_lots = $2, taker_tick_lots = $3, maker_tick_lots = $4, fills = $5,
+            pct_fee = $6, fixed_fee = $7, status = $8, reason = $9, hold_id = $10, hold_amount = $11,
+            seq = $12, cancel_seq = $13, retry_at = NULL, updated_at = now()
+      WHERE id = $1`,
+    [
+      o.id,
+      o.filledLots,
+      o.takerTickLots,
+      o.makerTickLots,
+      o.fills,
+      o.pctFee,
+      o.fixedFee,
+      o.status,
+      o.reason,
+      o.holdId,
+      o.holdAmount,
+      o.seq,
+      o.cancelSeq,
+    ],
+  );
+}
+
+/** Records a cancel request for the pair's engine; returns false when one was already made. */
+export async function requestCancel(q: Queryable, id: string): Promise<boolean> {
+  const { rowCount } = await q.query(
+    `UPDATE trading_orders SET cancel_intake_seq = nextval('trading_intake_seq'), updated_at = now()
+      WHERE id = $1 AND cancel_intake_seq IS NULL`,
+    [id],
+  );
+  return rowCount > 0;
+}
+
+/** My orders, newest first, after a (created_at, id) keyset cursor. */
+export async function listOrders(
+  q: Queryable,
+  userId: string,
+  filter: { status?: OrderStatus; pairId?: string; after: [string, string] | null; limit: number },
+): Promise<OrderRecord[]> {
+  const { rows } = await q.query<OrderRow>(
+    `SELECT * FROM trading_orders
+      WHERE user_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR pair_id = $3)
+        AND ($4::timestamptz IS NULL OR (created_at, id) < ($4::timestamptz, $5::uuid))
+      ORDER BY created_at DESC, id DESC LIMIT $6`,
+    [userId, filter.status ?? null, filter.pairId ?? null, filter.after?.[0] ?? null, filter.after?.[1] ?? null, filter.limit],
+  );
+  return rows.map(toRecord);
+}
+
+/** Open orders of a pair that reached the book, in the order they came to rest (time priority). */
+export async function restingOrders(q: Queryable, pairId: string): Promise<OrderRecord[]> {
+  const { rows } = await q.query<OrderRow>(
+    `SELECT * FROM trading_orders
+      WHERE pair_id = $1 AND status IN ('new', 'partially_filled') AND seq IS NOT NULL
+      ORDER BY seq`,
+    [pairId],
+  );
+  return rows.map(toRecord);
+}
+
+/** Parked orders still open: processing kept failing; their funds are still held. */
+export async function parkedOrders(q: Queryable, limit: number): Promise<OrderRecord[]> {
+  const { rows } = await q.query<OrderRow>(
+    `SELECT * FROM trading_orders
+      WHERE parked_at IS NOT NULL AND status IN ('new', 'partially_filled')
+      ORDER BY parked_at DESC LIMIT $1`,
+    [limit],
+  );
+  return rows.map(toRecord);
+}
+
+function one<T>(rows: T[]): T {
+  const row = rows[0];
+  if (row === undefined) throw new Error("expected a row");
+  return row;
+}

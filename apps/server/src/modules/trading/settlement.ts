@@ -1,0 +1,303 @@
+import { randomUUID } from "node:crypto";
+import { socketRooms } from "@softchat/contracts";
+import type { AppContext } from "../../platform/context.js";
+import type { Transaction } from "../../platform/db/index.js";
+import type { SocketEmit } from "../../platform/outbox/index.js";
+import { emitManyAfterCommit } from "../../platform/realtime/index.js";
+import { notify } from "../notifications/service.js";
+import { executeOperations, type LedgerOp, resolveOps, type TransferSpec } from "../wallet/ledger/index.js";
+import { lotsToBaseMinor, lotsToQuantity, type PairSpec } from "./engine/pairs.js";
+import type { EngineEvent, FillEvent } from "./engine/types.js";
+import { chargeFills, type FillCharge, type FillTotals } from "./order-funding.js";
+import { insertTrades, type TradeInsert } from "./pipeline/journal.js";
+import { averagePrice, presentOrder, presentTrade, type TradeRecord } from "./presenters.js";
+import { type OrderRecord, saveOrder } from "./repo.js";
+
+/** What one order went through in one command: its fills and where it ended up. */
+interface Touch {
+  order: OrderRecord;
+  before: FillTotals;
+  lots: number;
+  tickLots: bigint;
+  final: boolean;
+  /** Why a taker's rest did not reach the book. */
+  stopReason: string | null;
+}
+
+export interface SettledCommand {
+  orders: OrderRecord[];
+  trades: TradeRecord[];
+}
+
+type SettleContext = Pick<AppContext, "outbox">;
+
+/**
+ * Settles the events of one engine command inside its transaction, so the ledger, the orders and the
+ * events all commit with the command's number or not at all. Fills become linked ledger transfers: each
+ * order's hold is posted for what its fills consumed (and the rest held again while the order stays
+ * open, or released when it is over), and the exchange settlement account pays the base to buyers, the
+ * proceeds to sellers and the fees to the fee account, ending the batch at zero.
+ */
+export async function settleCommand(
+  ctx: SettleContext,
+  tx: Transaction,
+  pair: PairSpec,
+  seq: bigint,
+  events: EngineEvent[],
+  orders: ReadonlyMap<string, OrderRecord>,
+): Promise<SettledCommand> {
+  const touches = collectTouches(pair, events, orders);
+  const ops: LedgerOp[] = [];
+  const holds: LedgerOp[] = [];
+  const payouts: TransferSpec[] = [];
+  let quoteIn = 0n;
+  let quoteOut = 0n;
+  const charges = new Map<string, FillCharge>();
+  for (const t of touches.values()) {
+    const charge = chargeOf(pair, t);
+    charges.set(t.order.id, charge);
+    moveHold(t, charge, seq, ops, holds);
+    if (t.lots === 0) continue;
+    const meta = { orderId: t.order.id, pairId: pair.pairId, seq: seq.toString() };
+    if (t.order.side === "buy") {
+      quoteIn += charge.quote;
+      payouts.push(payout({ userId: t.order.userId }, pair.base, lotsToBaseMinor(pair, t.lots), meta));
+    } else {
+      quoteOut += charge.quote;
+      if (charge.quote > 0n) payouts.push(payout({ userId: t.order.userId }, pair.quote, charge.quote, meta));
+    }
+  }
+  // Rounding can leave the fee account paying a unit back now and then; the settlement account nets zero.
+  const feeLeg = quoteIn - quoteOut;
+  const feeMeta = { pairId: pair.pairId, seq: seq.toString() };
+  if (feeLeg > 0n) payouts.push({ ...payout({ system: "fees" }, pair.quote, feeLeg, feeMeta), kind: "fee" });
+  if (feeLeg < 0n) {
+    payouts.push({
+      from: { system: "fees" },
+      to: { system: "exchange_settlement" },
+      asset: pair.quote,
+      amount: -feeLeg,
+      kind: "fee",
+      metadata: feeMeta,
+    });
+  }
+  if (payouts.length > 0) ops.push({ type: "transfers", operationId: randomUUID(), transfers: payouts });
+  const outcomes = await executeOperations(ctx, tx, resolveOps([...ops, ...holds]), { createMissing: true });
+  for (const outcome of outcomes) if (!outcome.ok) throw outcome.error;
+
+  const now = new Date();
+  for (const t of touches.values()) {
+    const charge = charges.get(t.order.id);
+    applyToOrder(t, charge);
+    t.order.updatedAt = now;
+    await saveOrder(tx, t.order);
+  }
+  const trades = await recordTrades(tx, pair, seq, events);
+  await announce(ctx, tx, pair, [...touches.values()], trades);
+  return { orders: [...touches.values()].map((t) => t.order), trades };
+}
+
+function payout(
+  to: TransferSpec["to"],
+  asset: TransferSpec["asset"],
+  amount: bigint,
+  metadata: Record<string, unknown>,
+): TransferSpec {
+  return { from: { system: "exchange_settlement" }, to, asset, amount, kind: "trade", metadata };
+}
+
+function collectTouches(
+  pair: PairSpec,
+  events: EngineEvent[],
+  orders: ReadonlyMap<string, OrderRecord>,
+): Map<string, Touch> {
+  const touches = new Map<string, Touch>();
+  const touch = (id: string): Touch => {
+    let t = touches.get(id);
+    if (!t) {
+      const order = orders.get(id);
+      if (!order) throw new Error(`order ${id} of ${pair.pairId} was not loaded`);
+      const before = { takerTickLots: order.takerTickLots, makerTickLots: order.makerTickLots, fills: order.fills };
+      t = { order, before, lots: 0, tickLots: 0n, final: false, stopReason: null };
+      touches.set(id, t);
+    }
+    return t;
+  };
+  for (const e of events) {
+    if (e.type === "fill") {
+      const tickLots = BigInt(e.price) * BigInt(e.quantity);
+      const maker = touch(e.makerOrderId);
+      addFill(maker, e, tickLots, "maker");
+      if (e.makerRemaining === 0) finish(maker, "filled", null);
+      else maker.order.status = "partially_filled";
+      addFill(touch(e.takerOrderId), e, tickLots, "taker");
+    } else if (e.type === "canceled") {
+      const t = touch(e.orderId);
+      if (e.resting) finish(t, "canceled", e.reason);
+      else t.stopReason = e.reason;
+    } else if (e.type === "rejected") {
+      const t = touch(e.orderId);
+      // A cancel the book does not know: the order cannot be resting, so it is over all the same.
+      if (e.command === "cancel") finish(t, "canceled", "user");
+      else finish(t, "rejected", e.reason);
+    } else if (e.type === "done") {
+      const t = touch(e.orderId);
+      if (e.resting > 0) t.order.status = t.order.filledLots + t.lots > 0 ? "partially_filled" : "new";
+      else if (e.canceled > 0) {
+        const reason = t.stopReason ?? "canceled";
+        finish(t, reason === "self_trade" ? "canceled" : "expired", reason);
+      } else finish(t, "filled", null);
+    }
+  }
+  return touches;
+}
+
+function addFill(t: Touch, e: FillEvent, tickLots: bigint, role: "maker" | "taker"): void {
+  t.lots += e.quantity;
+  t.tickLots += tickLots;
+  if (role === "maker") t.order.makerTickLots += tickLots;
+  else t.order.takerTickLots += tickLots;
+  t.order.fills += 1;
+}
+
+function finish(t: Touch, status: OrderRecord["status"], reason: string | null): void {
+  t.order.status = status;
+  t.order.reason = reason;
+  t.final = true;
+}
+
+function chargeOf(pair: PairSpec, t: Touch): FillCharge {
+  const o = t.order;
+  if (t.lots === 0) return { consumed: 0n, quote: 0n, pctFee: 0n, fixedFee: 0n };
+  const after = { takerTickLots: o.takerTickLots, makerTickLots: o.makerTickLots, fills: o.fills };
+  const funded = {
+    side: o.side,
+    boundTicks: o.priceTicks ?? o.protectionTicks,
+    quantityLots: o.quantityLots,
+    holdTotal: o.holdTotal,
+    pctFee: o.pctFee,
+    fixedFee: o.fixedFee,
+  };
+  const charge = chargeFills(pair, funded, t.before, after, t.lots);
+  if (charge.consumed > o.holdAmount) {
+    throw new Error(`the hold of order ${o.id} (${o.holdAmount}) cannot cover its fills (${charge.consumed})`);
+  }
+  return charge;
+}
+
+/** Posts what the fills consumed; holds the rest again while the order stays open, else releases it. */
+function moveHold(t: Touch, charge: FillCharge, seq: bigint, ops: LedgerOp[], holds: LedgerOp[]): void {
+  const o = t.order;
+  if (!t.final && charge.consumed === 0n) return;
+  if (o.holdId === null) throw new Error(`order ${o.id} has no open hold`);
+  const metadata = { orderId: o.id, seq: seq.toString() };
+  if (charge.consumed > 0n) {
+    ops.push({ type: "post", operationId: randomUUID(), holdId: o.holdId, amount: charge.consumed, metadata });
+  } else {
+    ops.push({ type: "void", operationId: randomUUID(), holdId: o.holdId });
+  }
+  const rest = o.holdAmount - charge.consumed;
+  if (t.final || rest === 0n) {
+    o.holdId = null;
+    o.holdAmount = 0n;
+    return;
+  }
+  const holdId = randomUUID();
+  holds.push({
+    type: "transfers",
+    operationId: randomUUID(),
+    transfers: [
+      {
+        id: holdId,
+        from: { userId: o.userId },
+        to: { system: "exchange_settlement" },
+        asset: o.holdAsset,
+        amount: rest,
+        kind: "trade",
+        metadata: { orderId: o.id, pairId: o.pairId },
+        pending: {},
+      },
+    ],
+  });
+  o.holdId = holdId;
+  o.holdAmount = rest;
+}
+
+function applyToOrder(t: Touch, charge: FillCharge | undefined): void {
+  t.order.filledLots += t.lots;
+  if (!charge) return;
+  t.order.pctFee += charge.pctFee;
+  t.order.fixedFee += charge.fixedFee;
+}
+
+async function recordTrades(tx: Transaction, pair: PairSpec, seq: bigint, events: EngineEvent[]) {
+  const rows: TradeInsert[] = [];
+  for (const e of events) {
+    if (e.type !== "fill") continue;
+    rows.push({
+      id: randomUUID(),
+      pairId: pair.pairId,
+      seq,
+      fillIndex: rows.length,
+      priceTicks: e.price,
+      quantityLots: e.quantity,
+      takerSide: e.takerSide,
+      makerOrderId: e.makerOrderId,
+      takerOrderId: e.takerOrderId,
+    });
+  }
+  const createdAt = (await insertTrades(tx, rows)) ?? new Date();
+  return rows.map((r): TradeRecord => ({ ...r, createdAt }));
+}
+
+/** Order updates to the owners, trades to the pair's room, and a notification per order that filled. */
+async function announce(
+  ctx: SettleContext,
+  tx: Transaction,
+  pair: PairSpec,
+  touches: Touch[],
+  trades: TradeRecord[],
+): Promise<void> {
+  const emits: SocketEmit[] = touches.map((t) => {
+    const order = presentOrder(pair, t.order);
+    return {
+      rooms: [socketRooms.user(t.order.userId)],
+      event: "order_update",
+      data: { orderId: order.id, status: order.status, data: order },
+    };
+  });
+  for (const trade of trades) {
+    emits.push({ rooms: [socketRooms.tradingPair(pair.pairId)], event: "trade", data: presentTrade(pair, trade) });
+  }
+  await emitManyAfterCommit(ctx.outbox, tx, emits);
+  for (const t of touches) {
+    if (t.lots > 0) await notifyFill(ctx, tx, pair, t);
+    else if (t.order.status === "rejected") await notifyRejected(ctx, tx, pair, t.order);
+  }
+}
+
+function notifyFill(ctx: SettleContext, tx: Transaction, pair: PairSpec, t: Touch) {
+  const o = t.order;
+  const quantity = lotsToQuantity(pair, t.lots);
+  const price = averagePrice(pair, t.tickLots, t.lots);
+  const done = o.status === "filled";
+  return notify(ctx, tx, {
+    userId: o.userId,
+    type: "trade",
+    title: done ? "Order filled" : "Order partly filled",
+    body: `${o.side === "buy" ? "Bought" : "Sold"} ${quantity} ${pair.base} at ${price} ${pair.quote} (${pair.base}/${pair.quote})`,
+    priority: "normal",
+    data: { orderId: o.id, pairId: pair.pairId, status: o.status, quantity, price },
+  });
+}
+
+function notifyRejected(ctx: SettleContext, tx: Transaction, pair: PairSpec, o: OrderRecord) {
+  return notify(ctx, tx, {
+    userId: o.userId,
+    type: "order",
+    title: "Order rejected",
+    body: `Your ${o.side} order on ${pair.base}/${pair.quote} was rejected (${o.reason ?? "rejected"}); its funds are released.`,
+    priority: "normal",
+    data: { orderId: o.id, pairId: pair.pairId, reason: o.reason },
+  });
+}

@@ -1,0 +1,196 @@
+import { AsyncResource } from "node:async_hooks";
+import type { AppContext } from "../../../platform/context.js";
+import type { Transaction } from "../../../platform/db/index.js";
+import { AppError } from "../../../platform/http/errors.js";
+import { ensureLimitRows, type OutflowCharge, OutflowLimits } from "../limits.js";
+import { creditKeys, executeOperations, resolveOps } from "./engine.js";
+import type { ResolvedOp } from "./plan.js";
+import { createAccounts, existingAccountKeys } from "./repo.js";
+import type { LedgerOp, OpOutcome } from "./types.js";
+
+type Applied = Extract<OpOutcome, { ok: true }>;
+
+/** One money operation with the work that must commit together with it. */
+export interface LedgerJob<R> {
+  op: LedgerOp;
+  /** The user whose outflow `check` will charge, known upfront so its lock row exists before the batch. */
+  outflowUserId?: string;
+  /**
+   * Runs in the batch's transaction before any movement: fresh reads and rules (frozen, KYC level). Throw an
+   * AppError to refuse the job alone. Returns the outflow to count against the user's KYC limit, if any.
+   */
+  check?: (tx: Transaction) => Promise<OutflowCharge | undefined>;
+  /** Runs in the same transaction once the movement is applied: records, audit, events, idempotent reply. */
+  finish?: (tx: Transaction, applied: Applied) => Promise<R>;
+}
+
+export interface JobResult<R> {
+  applied: Applied;
+  value: R | undefined;
+}
+
+interface Pending {
+  job: LedgerJob<unknown>;
+  resolve(result: JobResult<unknown>): void;
+  reject(err: unknown): void;
+}
+
+export interface BatcherOptions {
+  /** How long the first job of a batch waits for company (ms). */
+  windowMs: number;
+  maxBatch: number;
+  /** Batches in flight at once; their locks are taken in one global order, so they cannot deadlock. */
+  lanes: number;
+}
+
+type BatcherContext = Pick<AppContext, "db" | "outbox" | "logger">;
+
+/** Ids known to exist are remembered; the set is dropped when it grows past this (it is only a shortcut). */
+const KNOWN_LIMIT = 200_000;
+
+/**
+ * Group commit for money operations. Jobs submitted while a batch is being written wait for the next one;
+ * each batch is ONE transaction with a handful of statements whatever its size: checks, KYC limits, the
+ * ledger movement, then each job's records and events. A job refused by a rule fails alone; a batch that
+ * fails as a whole (a database error) is retried job by job, so one bad job cannot sink the others.
+ */
+export class LedgerBatcher {
+  private readonly queue: Pending[] = [];
+  private readonly running = new Set<Promise<void>>();
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private readonly knownAccounts = new Set<string>();
+  private readonly knownLimitRows = new Set<string>();
+  // Batches run in the context the batcher was made in, never in a submitter's transaction scope.
+  private readonly scope = new AsyncResource("LedgerBatcher");
+
+  constructor(
+    private readonly ctx: BatcherContext,
+    private readonly options: BatcherOptions,
+  ) {}
+
+  /** Queues a job; resolves once its batch committed, rejects with the job's own refusal or error. */
+  submit<R>(job: LedgerJob<R>): Promise<JobResult<R>> {
+    if (this.closed) return Promise.reject(new AppError("unavailable", "The wallet is shutting down"));
+    return new Promise<JobResult<R>>((resolve, reject) => {
+      this.queue.push({ job, resolve: resolve as Pending["resolve"], reject });
+      this.schedule();
+    });
+  }
+
+  /** Stops taking jobs, writes those queued, waits for batches in flight. */
+  async stop(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.queue.length > 0 || this.running.size > 0) {
+      this.drain();
+      await Promise.allSettled([...this.running]);
+    }
+  }
+
+  private schedule(): void {
+    if (this.timer || this.running.size >= this.options.lanes) return;
+    this.timer = setTimeout(
+      () =>
+        this.scope.runInAsyncScope(() => {
+          this.timer = undefined;
+          this.drain();
+        }),
+      this.options.windowMs,
+    );
+  }
+
+  private drain(): void {
+    while (this.running.size < this.options.lanes && this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.options.maxBatch);
+      const run: Promise<void> = this.runBatch(batch).finally(() => {
+        this.running.delete(run);
+        if (this.queue.length > 0) this.schedule();
+      });
+      this.running.add(run);
+    }
+  }
+
+  private async runBatch(batch: Pending[]): Promise<void> {
+    try {
+      const resolved = resolveOps(batch.map((p) => p.job.op));
+      await this.ensureRows(resolved, batch);
+      const results = await this.ctx.db.transaction((tx) => this.applyBatch(tx, batch, resolved));
+      results.forEach((r, i) => {
+        const p = batch[i];
+        if (!p) return;
+        if (r.ok) p.resolve({ applied: r.applied, value: r.value });
+        else p.reject(r.error);
+      });
+    } catch (err) {
+      if (batch.length === 1) {
+        batch[0]?.reject(err);
+        return;
+      }
+      this.ctx.logger.warn({ err, size: batch.length }, "wallet batch failed; retrying its jobs one by one");
+      for (const p of batch) await this.runBatch([p]);
+    }
+  }
+
+  private async applyBatch(tx: Transaction, batch: Pending[], resolved: ResolvedOp[]) {
+    const charges: (OutflowCharge | undefined)[] = [];
+    const checked = [...resolved];
+    for (const [i, p] of batch.entries()) {
+      try {
+        charges[i] = await p.job.check?.(tx);
+      } catch (err) {
+        if (!(err instanceof AppError)) throw err;
+        const r = checked[i];
+        if (r) checked[i] = { ...r, invalid: err };
+      }
+    }
+    const limits = await OutflowLimits.lock(tx, charges);
+    const outcomes = await executeOperations(this.ctx, tx, checked, { admit: (i) => limits.admit(i) });
+    await limits.record(tx);
+    const results: ({ ok: true; applied: Applied; value: unknown } | { ok: false; error: AppError })[] = [];
+    for (const [i, outcome] of outcomes.entries()) {
+      if (!outcome.ok) {
+        results.push(outcome);
+        continue;
+      }
+      const value = await batch[i]?.job.finish?.(tx, outcome);
+      results.push({ ok: true, applied: outcome, value });
+    }
+    return results;
+  }
+
+  /**
+   * Creates, outside the batch's transaction, the receiving accounts and limit rows that do not exist yet:
+   * creating them inside could make two batches wait on each other's new rows.
+   */
+  private async ensureRows(resolved: ResolvedOp[], batch: Pending[]): Promise<void> {
+    const keys = [...new Set(creditKeys(resolved))].filter((k) => !this.knownAccounts.has(k));
+    if (keys.length > 0) {
+      const existing = await existingAccountKeys(this.ctx.db, keys);
+      const missing = keys.filter((k) => !existing.has(k));
+      if (missing.length > 0) await this.createEach(missing);
+      this.remember(this.knownAccounts, await existingAccountKeys(this.ctx.db, keys));
+    }
+    const users = [...new Set(batch.flatMap((p) => (p.job.outflowUserId ? [p.job.outflowUserId] : [])))];
+    const newUsers = users.filter((u) => !this.knownLimitRows.has(u));
+    if (newUsers.length > 0) {
+      await ensureLimitRows(this.ctx.db, newUsers);
+      this.remember(this.knownLimitRows, newUsers);
+    }
+  }
+
+  /** Creates accounts; when the batch names a user that does not exist, the others are still created. */
+  private async createEach(keys: string[]): Promise<void> {
+    try {
+      await createAccounts(this.ctx.db, keys);
+    } catch {
+      for (const key of keys) await createAccounts(this.ctx.db, [key]).catch(() => {});
+    }
+  }
+
+  private remember(set: Set<string>, items: Iterable<string>): void {
+    if (set.size > KNOWN_LIMIT) set.clear();
+    for (const item of items) set.add(item);
+  }
+}

@@ -1,0 +1,55 @@
+import { randomUUID } from "node:crypto";
+import type { AppContext } from "../../../platform/context.js";
+import { HOLD_EXPIRED_TOPIC } from "../events.js";
+import type { LedgerBatcher } from "./batcher.js";
+import { expiredHoldIds } from "./repo.js";
+
+const SWEEP_BATCH = 500;
+
+/**
+ * Voids expired holds every `intervalMs`, on one node at a time (`wallet:hold-sweeper` lock), through the
+ * batcher like any other operation; each expiry is published on `wallet.hold_expired` for the module that
+ * placed the hold. Stops on shutdown. Returns a function that sweeps once now (tests, benchmarks).
+ */
+export function startHoldSweeper(
+  ctx: Pick<AppContext, "db" | "outbox" | "logger" | "onShutdown">,
+  batcher: LedgerBatcher,
+  intervalMs: number,
+): () => Promise<number> {
+  let stopped = false;
+  let running: Promise<number> | undefined;
+  const sweepOnce = async (): Promise<number> =>
+    ctx.db.withLock("wallet:hold-sweeper", async (session) => {
+      let total = 0;
+      for (;;) {
+        const ids = await expiredHoldIds(session, SWEEP_BATCH);
+        const results = await Promise.allSettled(
+          ids.map((holdId) =>
+            batcher.submit({
+              op: { type: "void", operationId: randomUUID(), holdId, expired: true },
+              finish: async (tx, applied) => {
+                await ctx.outbox.publish(tx, HOLD_EXPIRED_TOPIC, { holdId, kind: applied.transfers[0]?.kind });
+              },
+            }),
+          ),
+        );
+        total += results.filter((r) => r.status === "fulfilled").length;
+        if (ids.length < SWEEP_BATCH || stopped) return total;
+      }
+    });
+  const tick = () => {
+    if (stopped || running) return;
+    running = sweepOnce().finally(() => {
+      running = undefined;
+    });
+    running.catch((err) => ctx.logger.error({ err }, "hold sweep failed"));
+  };
+  const timer = setInterval(tick, intervalMs);
+  timer.unref();
+  ctx.onShutdown(async () => {
+    stopped = true;
+    clearInterval(timer);
+    await running?.catch(() => {});
+  });
+  return sweepOnce;
+}

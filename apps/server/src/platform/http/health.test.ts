@@ -1,0 +1,68 @@
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  createTestDatabase,
+  engines,
+  eventually,
+  startTestServer,
+  type TestDatabase,
+  type TestServer,
+  testConfig,
+} from "../../../test/harness.js";
+import { startTcpProxy, type TcpProxy } from "../../../test/tcp-proxy.js";
+import { type RunningServer, startServer } from "../../server.js";
+import { openPostgres } from "../db/postgres.js";
+
+describe.each(engines)("/health and /ready (%s)", (engine) => {
+  let server: TestServer | undefined;
+  let bare: RunningServer | undefined;
+  let testDb: TestDatabase | undefined;
+  let proxy: TcpProxy | undefined;
+  afterEach(async () => {
+    await server?.close();
+    await bare?.close();
+    await proxy?.close();
+    await testDb?.cleanup();
+    server = bare = testDb = proxy = undefined;
+  });
+
+  it("both answer 200 while the database (and Redis, when configured) answer", async () => {
+    server = await startTestServer(engine);
+    expect((await server.request("GET", "/health")).body).toEqual({ status: "ok" });
+    const ready = await server.request("GET", "/ready");
+    expect(ready.status).toBe(200);
+    expect(ready.body.status).toBe("ready");
+    expect(ready.body.checks.database).toBe("ok");
+    if (server.platform.config.REDIS_URL) expect(ready.body.checks.redis).toBe("ok");
+  });
+
+  it("/ready answers 503 while the database is unreachable, and 200 again once it is back", async () => {
+    testDb = await createTestDatabase(engine);
+    if (engine === "pglite") {
+      // The embedded database lives in the process: closing it is the only way to lose it.
+      bare = await startServer(testConfig(engine), { db: testDb.db });
+      await testDb.db.close();
+    } else {
+      // PostgreSQL is reached through a proxy the test cuts, as a network partition would.
+      const target = new URL(process.env.TEST_DATABASE_URL ?? "");
+      proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
+      const { rows } = await testDb.db.query<{ schema: string }>("SELECT current_schema() AS schema");
+      const url = new URL(target);
+      url.port = String(proxy.port);
+      const db = await openPostgres({ url: url.toString(), poolSize: 4, schema: rows[0]?.schema });
+      bare = await startServer(testConfig(engine), { db });
+      expect((await fetch(`${bare.url}/ready`)).status).toBe(200);
+      await proxy.cut();
+    }
+    const node = bare;
+    await eventually(async () => {
+      const ready = await fetch(`${node.url}/ready`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toEqual({ status: "unavailable", checks: expect.objectContaining({ database: "down" }) });
+    });
+    expect((await fetch(`${node.url}/health`)).status).toBe(200);
+    if (proxy) {
+      await proxy.restore();
+      await eventually(async () => expect((await fetch(`${node.url}/ready`)).status).toBe(200));
+    }
+  });
+});

@@ -1,0 +1,78 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { bearerToken } from "../auth/guard.js";
+import type { AppContext } from "../context.js";
+import type { App } from "../http/app-type.js";
+import { AppError } from "../http/errors.js";
+import type { Limiter, LimitResult } from "./limiter.js";
+import type { TierName } from "./tiers.js";
+
+/**
+ * Writes the X-RateLimit-* headers for `result`, unless the reply already reports a tier with fewer points
+ * left: a request counted by several tiers shows the one closest to refusing it.
+ * `X-RateLimit-Reset` is the Unix time (seconds) at which the window ends.
+ */
+export function writeLimitHeaders(reply: FastifyReply, result: LimitResult): void {
+  const shown = reply.getHeader("x-ratelimit-remaining");
+  if (shown !== undefined && Number(shown) <= result.remaining && result.allowed) return;
+  reply.header("x-ratelimit-limit", String(result.limit));
+  reply.header("x-ratelimit-remaining", String(result.remaining));
+  reply.header("x-ratelimit-reset", String(Math.ceil((Date.now() + result.resetMs) / 1000)));
+}
+
+/** Answers 429 `rate_limited` with `Retry-After` (whole seconds) for a spent key. */
+export function refuse(reply: FastifyReply, result: LimitResult): never {
+  writeLimitHeaders(reply, result);
+  const retryAfterSec = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
+  reply.header("retry-after", String(retryAfterSec));
+  throw new AppError("rate_limited", `Too many requests; try again in ${retryAfterSec} s`, {
+    retryAfterMs: result.retryAfterMs,
+  });
+}
+
+/** Spends one point of `key` on `limiter`, writes the headers, and refuses with 429 once the key is spent. */
+export async function enforceLimit(reply: FastifyReply, limiter: Limiter, key: string): Promise<void> {
+  const result = await limiter.consume(key);
+  if (!result.allowed) refuse(reply, result);
+  writeLimitHeaders(reply, result);
+}
+
+/** What a tier counts per request: the signed-in user when there is one, else the client IP. */
+export type LimitKey = (request: FastifyRequest) => string;
+
+const userOrIp: LimitKey = (request) => (request.actor ? `user:${request.actor.userId}` : `ip:${request.ip}`);
+
+/**
+ * A route hook spending one point of `tier` per request, keyed by the signed-in user (put it after
+ * `authenticate`) or by the client IP. E.g. `preHandler: [authenticate(ctx.tokens), rateLimitPreHandler(ctx,
+ * "payments")]`. Works as an `onRequest` hook too, to refuse before the body is read.
+ */
+export function rateLimitPreHandler(
+  ctx: Pick<AppContext, "rateLimits">,
+  tier: TierName,
+  keyOf: LimitKey = userOrIp,
+): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
+  const limiter = ctx.rateLimits[tier];
+  return async (request, reply) => {
+    await enforceLimit(reply, limiter, keyOf(request));
+  };
+}
+
+/**
+ * The tiers every request goes through, before its body is read: `ip` per client IP (the socket's, or
+ * X-Forwarded-For's when TRUST_PROXY is set), then `api` per user when it carries a valid access token. The
+ * verified actor is kept on the request so `authenticate` does not verify the token a second time; an invalid
+ * token is left for `authenticate` to refuse.
+ */
+export function installRateLimits(app: App, ctx: Pick<AppContext, "rateLimits" | "tokens">): void {
+  app.addHook("onRequest", async (request, reply) => {
+    await enforceLimit(reply, ctx.rateLimits.ip, request.ip);
+    const token = bearerToken(request);
+    if (!token) return;
+    try {
+      request.actor = await ctx.tokens.verifyAccess(token);
+    } catch {
+      return;
+    }
+    await enforceLimit(reply, ctx.rateLimits.api, request.actor.userId);
+  });
+}

@@ -1,0 +1,18 @@
+import { useState } from "react";
+import { AmlQueue } from "./AmlQueue.js";
+import { UserAdmin } from "./UserAdmin.js";
+import "./admin.css";
+
+/** Admin pages: one user's role, KYC level and freeze; the AML review queue. */
+export default function AdminScreen() {
+  const [userId, setUserId] = useState("");
+  return (
+    <div className="page admin">
+      <h1>Admin</h1>
+      <div className="admin-grid">
+        <UserAdmin key={userId} initialUserId={userId} />
+        <AmlQueue onManageUser={setUserId} />
+      </div>
+    </div>
+  );
+}
