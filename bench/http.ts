@@ -9,9 +9,10 @@
  * a user read from the database, metrics and the zod serializer. Request logs are at `warn` for both sides
  * (logging every request at `info` measures the log sink, not the server).
  */
+
+import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { cpus, platform, tmpdir } from "node:os";
-import { mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import Fastify from "fastify";
 import { loadConfig } from "../apps/server/src/config.js";
@@ -41,7 +42,9 @@ interface AutocannonOptions {
 }
 
 // autocannon ships no types: this is the slice of its API the benchmark uses.
-const autocannon = createRequire(import.meta.url)("autocannon") as (opts: AutocannonOptions) => Promise<AutocannonResult>;
+const autocannon = createRequire(import.meta.url)("autocannon") as (
+  opts: AutocannonOptions,
+) => Promise<AutocannonResult>;
 
 const QUICK = process.env.BENCH_QUICK === "1";
 
@@ -107,7 +110,11 @@ async function softchat(): Promise<SoftchatFigures> {
     const registered = await fetch(`${base}/api/auth/register`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email: "bench@softchat.local", username: "bench", password: "bench-password-1" }),
+      body: JSON.stringify({
+        email: "bench@softchat.local",
+        username: "bench",
+        password: "bench-password-1",
+      }),
     });
     const health = await measure(`${base}/health`);
     if (registered.status !== 201) {
@@ -144,7 +151,12 @@ const peer = await bareFastify();
 process.stdout.write(
   `${JSON.stringify({
     bench: "http",
-    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? "unknown", node: process.version, platform: platform() },
+    machine: {
+      cpus: cpus().length,
+      model: cpus()[0]?.model ?? "unknown",
+      node: process.version,
+      platform: platform(),
+    },
     durationSec: duration,
     connections,
     softchat: { route: ours.route, ...ours.figures },

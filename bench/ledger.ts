@@ -73,7 +73,8 @@ async function drive(total: number, one: () => Promise<boolean>): Promise<Figure
   await Promise.all(Array.from({ length: Math.min(CONCURRENCY, total) }, worker));
   const elapsed = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  const at = (q: number) => Number((latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0).toFixed(2));
+  const at = (q: number) =>
+    Number((latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0).toFixed(2));
   return { transfersPerSec: Math.round(total / elapsed), p50Ms: at(0.5), p99Ms: at(0.99), refused };
 }
 
@@ -93,7 +94,7 @@ async function softchatRun(db: Database, users: string[], shape: Shape, total: n
   const logger = pino({ level: "silent" });
   const batcher = new LedgerBatcher(
     { db, outbox: new Outbox(db, logger), logger },
-    { windowMs: 1, maxBatch: 500, lanes: db.engine === "pglite" ? 1 : 4 },
+    { windowMs: 1, maxBatch: 500, maxQueued: 100_000, lanes: db.engine === "pglite" ? 1 : 4 },
   );
   const figures = await drive(total, async () => {
     const [from, to] = pair(shape);
@@ -104,7 +105,13 @@ async function softchatRun(db: Database, users: string[], shape: Shape, total: n
           type: "transfers",
           operationId: randomUUID(),
           transfers: [
-            { from: { userId: users[from] ?? "" }, to: { userId: users[to] ?? "" }, asset: "USD", amount, kind: "transfer" },
+            {
+              from: { userId: users[from] ?? "" },
+              to: { userId: users[to] ?? "" },
+              asset: "USD",
+              amount,
+              kind: "transfer",
+            },
           ],
         },
       });
@@ -120,14 +127,25 @@ async function softchatRun(db: Database, users: string[], shape: Shape, total: n
 
 async function fund(db: Database, users: string[]): Promise<void> {
   const logger = pino({ level: "silent" });
-  const batcher = new LedgerBatcher({ db, outbox: new Outbox(db, logger), logger }, { windowMs: 1, maxBatch: 500, lanes: 1 });
+  const batcher = new LedgerBatcher(
+    { db, outbox: new Outbox(db, logger), logger },
+    { windowMs: 1, maxBatch: 500, maxQueued: 100_000, lanes: 1 },
+  );
   await Promise.all(
     users.map((userId) =>
       batcher.submit({
         op: {
           type: "transfers",
           operationId: randomUUID(),
-          transfers: [{ from: { system: "clearing:sandbox" }, to: { userId }, asset: "USD", amount: INITIAL, kind: "deposit" }],
+          transfers: [
+            {
+              from: { system: "clearing:sandbox" },
+              to: { userId },
+              asset: "USD",
+              amount: INITIAL,
+              kind: "deposit",
+            },
+          ],
         },
       }),
     ),
@@ -188,7 +206,9 @@ async function benchEngine(engine: string) {
       await softchatRun(db, users, shape, Math.min(500, TRANSFERS));
       await drive(Math.min(200, TRANSFERS), () => naiveTransfer(db, ...pair(shape), 1n));
       const softchat = await softchatRun(db, users, shape, TRANSFERS);
-      const naive = await drive(TRANSFERS, () => naiveTransfer(db, ...pair(shape), BigInt(1 + Math.floor(Math.random() * 1000))));
+      const naive = await drive(TRANSFERS, () =>
+        naiveTransfer(db, ...pair(shape), BigInt(1 + Math.floor(Math.random() * 1000))),
+      );
       result[shape] = {
         softchat,
         naive,
@@ -217,7 +237,11 @@ process.stdout.write(
     transfers: TRANSFERS,
     accounts: ACCOUNTS,
     concurrency: CONCURRENCY,
-    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? "unknown", load1: Number(loadavg()[0]?.toFixed(2)) },
+    machine: {
+      cpus: cpus().length,
+      model: cpus()[0]?.model ?? "unknown",
+      load1: Number(loadavg()[0]?.toFixed(2)),
+    },
     results,
   })}\n`,
 );

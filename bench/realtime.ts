@@ -13,9 +13,10 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { build } from "esbuild";
 import { io, type Socket } from "socket.io-client";
 import { createTokenService } from "../apps/server/src/platform/auth/tokens.js";
 import type { Database } from "../apps/server/src/platform/db/index.js";
@@ -40,6 +41,12 @@ const IDLE = flag("idle");
 const JWT_SECRET = randomBytes(32).toString("hex");
 const root = new URL("..", import.meta.url).pathname;
 
+const T0 = performance.now();
+/** Progress on stderr (the JSON line alone goes to stdout). */
+const progress = (step: string) => {
+  if (process.env.BENCH_VERBOSE)
+    process.stderr.write(`[${((performance.now() - T0) / 1000).toFixed(1)} s] ${step}\n`);
+};
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
@@ -66,13 +73,39 @@ async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>
 interface ServerProcess {
   port: number;
   rssKb(): number;
+  /** CPU time the process has used so far (user + system), in ms. */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
+/**
+ * Bundles the server the way `npm run build` does, into node_modules/.cache (so its dependencies resolve):
+ * it then starts in about a second instead of ten under tsx, and nothing in the tree is touched.
+ */
+async function bundleServer(): Promise<string> {
+  const dir = join(root, "node_modules/.cache/softchat-bench");
+  const pkg = JSON.parse(readFileSync(join(root, "apps/server/package.json"), "utf8")) as {
+    dependencies: Record<string, string>;
+  };
+  await build({
+    entryPoints: [join(root, "apps/server/src/main.ts")],
+    outfile: join(dir, "main.js"),
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    external: Object.keys(pkg.dependencies).filter((d) => !d.startsWith("@softchat/")),
+    logLevel: "warning",
+  });
+  cpSync(join(root, "apps/server/src/migrations"), join(dir, "migrations"), { recursive: true });
+  return join(dir, "main.js");
+}
+
 /** Starts a server as a child process and waits for the line that gives its port. */
-function spawnServer(script: string, env: Record<string, string>, portOf: (line: string) => number | null) {
+function spawnServer(args: string[], env: Record<string, string>, portOf: (line: string) => number | null) {
+  const script = args.at(-1) ?? "server";
   return new Promise<ServerProcess>((resolve, reject) => {
-    const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", join(root, script)], {
+    const child: ChildProcess = spawn(process.execPath, args, {
       cwd: root,
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],
@@ -90,6 +123,11 @@ function spawnServer(script: string, env: Record<string, string>, portOf: (line:
           port,
           rssKb: () =>
             Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))?.[1] ?? 0),
+          cpuMs: () => {
+            // Fields 14 and 15 of /proc/<pid>/stat: utime and stime in clock ticks (100 per second on Linux).
+            const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+            return (Number(fields[11]) + Number(fields[12])) * 10;
+          },
           stop: () =>
             new Promise<void>((done) => {
               child.removeAllListeners("exit");
@@ -194,6 +232,9 @@ interface Figures {
   serverRssMb: number;
   rssPerConnectionKb: number;
   sendAckP50Ms?: number;
+  /** CPU used while publishing, in % of one core: the server process, and this process (all the clients). */
+  serverCpuPct?: number;
+  clientsCpuPct?: number;
   held?: number;
 }
 
@@ -210,6 +251,8 @@ interface Side {
   connect(onMessage: (text: string) => void): Promise<void>;
   /** Sends and resolves on acknowledgement; sends queue one after the other, as a user's would. */
   send(text: string): Promise<void>;
+  /** Clients connected right now. */
+  connected(): number;
   close(): Promise<void>;
 }
 
@@ -228,6 +271,7 @@ async function measure(side: Side): Promise<Figures> {
   const connectStart = performance.now();
   await side.connect(onMessage);
   const connectSec = (performance.now() - connectStart) / 1000;
+  progress("connected");
   await sleep(1500);
   const rssConnected = side.server.rssKb();
   const total = Math.round(RATE * DURATION);
@@ -244,11 +288,18 @@ async function measure(side: Side): Promise<Figures> {
   };
   await publish(Math.ceil(RATE), true);
   acks.length = 0;
+  const cpuStart = { server: side.server.cpuMs(), clients: process.cpuUsage(), at: performance.now() };
   await publish(total, false);
   const expected = total * N;
   await until(() => delivered >= expected, 15_000);
+  const elapsed = performance.now() - cpuStart.at;
+  const clientCpu = process.cpuUsage(cpuStart.clients);
+  const serverCpuPct = round(((side.server.cpuMs() - cpuStart.server) / elapsed) * 100, 0);
+  const clientsCpuPct = round(((clientCpu.user + clientCpu.system) / 1000 / elapsed) * 100, 0);
+  progress("published");
   const serverRssMb = side.server.rssKb() / 1024;
   await side.close();
+  progress("closed");
   latencies.sort((a, b) => a - b);
   acks.sort((a, b) => a - b);
   return {
@@ -262,17 +313,18 @@ async function measure(side: Side): Promise<Figures> {
     serverRssMb: round(serverRssMb, 1),
     rssPerConnectionKb: round((rssConnected - rssBefore) / (N + 1), 1),
     sendAckP50Ms: percentile(acks, 0.5),
+    serverCpuPct,
+    clientsCpuPct,
   };
 }
 
 /** Softchat: N receivers + 1 sender, SDK clients over WebSocket, messages persisted. */
 async function softchatSide(): Promise<Side> {
   const deployment = await prepareDatabase(N + 1);
-  const server = await spawnServer(
-    "apps/server/src/main.ts",
-    { ...limits(N + 1), ...deployment.env },
-    softchatPort,
-  );
+  progress("database ready");
+  const bundle = await bundleServer();
+  progress("server bundled");
+  const server = await spawnServer([bundle], { ...limits(N + 1), ...deployment.env }, softchatPort);
   const baseUrl = `http://127.0.0.1:${server.port}`;
   const tokens = createTokenService(JWT_SECRET, 3600);
   const clients: SoftchatClient[] = [];
@@ -289,10 +341,12 @@ async function softchatSide(): Promise<Side> {
     await client.auth.signInWithTokens({ accessToken: await tokens.signAccess({ userId, role: "user" }) });
     clients.push(client);
   }
+  progress("server started, clients created");
   const sender = clients[N];
   if (!sender) throw new Error("no sender");
   const room = await sender.chat.createRoom({ name: "bench", type: "public" });
   await pool(clients.slice(0, N), 16, async (c) => void (await c.chat.join(room.id)));
+  progress("room joined over REST");
   return {
     server,
     async connect(onMessage) {
@@ -307,6 +361,7 @@ async function softchatSide(): Promise<Side> {
       });
     },
     send: async (text) => void (await sender.realtime.sendMessage(room.id, text)),
+    connected: () => clients.filter((c) => c.realtime.state === "connected").length,
     async close() {
       for (const client of clients) client.realtime.reset();
       await server.stop();
@@ -317,7 +372,11 @@ async function softchatSide(): Promise<Side> {
 
 /** The peer: the same shape of traffic on bare Socket.IO. */
 async function peerSide(): Promise<Side> {
-  const server = await spawnServer("bench/peers/socketio-broadcast.ts", {}, peerPort);
+  const server = await spawnServer(
+    ["--import", "tsx", join(root, "bench/peers/socketio-broadcast.ts")],
+    {},
+    peerPort,
+  );
   const url = `http://127.0.0.1:${server.port}`;
   const sockets: Socket[] = [];
   let chain: Promise<unknown> = Promise.resolve();
@@ -344,6 +403,7 @@ async function peerSide(): Promise<Side> {
       chain = sent.catch(() => {});
       return sent.then(() => {});
     },
+    connected: () => sockets.filter((s) => s.connected).length,
     async close() {
       for (const socket of sockets) socket.disconnect();
       await server.stop();
@@ -369,13 +429,15 @@ async function idle(side: Side, holdMs: number): Promise<Figures> {
     connectSec: round(connectSec),
     serverRssMb: round(rss / 1024, 1),
     rssPerConnectionKb: round((rss - rssBefore) / (N + 1), 1),
+    held: side.connected(),
   };
   await side.close();
   return figures;
 }
 
 async function main(): Promise<void> {
-  const machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? "unknown", node: process.version };
+  // The load average says how much else was running: the figures are only comparable on a quiet machine.
+  const loadBefore = round(loadavg()[0] ?? 0, 1);
   const run = (side: Side) => (IDLE ? idle(side, 5000) : measure(side));
   const softchat = await run(await softchatSide());
   const peer = await run(await peerSide());
@@ -390,7 +452,12 @@ async function main(): Promise<void> {
       p99: round(softchat.p99Ms / peer.p99Ms),
       rssPerConnection: round(softchat.rssPerConnectionKb / peer.rssPerConnectionKb),
     },
-    machine,
+    machine: {
+      cpus: cpus().length,
+      cpu: cpus()[0]?.model ?? "unknown",
+      node: process.version,
+      loadAvg1m: { before: loadBefore, after: round(loadavg()[0] ?? 0, 1) },
+    },
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }

@@ -46,7 +46,8 @@ export default defineConfig({
         // Money screens must never show stale data: API and socket traffic always goes to the network.
         runtimeCaching: [
           {
-            urlPattern: ({ url }) => url.pathname.startsWith("/api/") || url.pathname.startsWith("/socket.io/"),
+            urlPattern: ({ url }) =>
+              url.pathname.startsWith("/api/") || url.pathname.startsWith("/socket.io/"),
             handler: "NetworkOnly",
           },
         ],

@@ -136,6 +136,16 @@ export const configSchema = z.object({
   TRADING_TAKER_FEE_BPS: z.coerce.number().int().min(0).max(10_000).default(100),
   /** How far from the best price a market order may trade, in basis points (500 = 5%). */
   TRADING_MARKET_PROTECTION_BPS: z.coerce.number().int().min(1).max(10_000).default(500),
+  /** Whether this node runs matching engines (competes for the pairs' leases); false makes an API-only node. */
+  TRADING_RUN_ENGINES: bool.default(true),
+  /** How often a node tries to take the engine lease of each pair it does not run, and its engines look for missed commands (ms). */
+  TRADING_ENGINE_TICK_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  /** Tries of an order command (and of its queue job) before it is parked as a dead letter, funds still held. */
+  TRADING_ORDER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
+  /** First retry delay of a failed order command (ms); it doubles with each further try. */
+  TRADING_ORDER_RETRY_MS: z.coerce.number().int().min(10).max(600_000).default(250),
+  /** Most often a connected user's portfolio is revalued and pushed when prices move (ms). */
+  PORTFOLIO_LIVE_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
   /** Most order book updates sent per second per pair; changes in between are coalesced. */
   MARKET_DATA_MAX_UPDATES_PER_SEC: z.coerce.number().int().min(1).max(100).default(10),
   /** CoinGecko API base URL; setting it (or PRICE_COINGECKO_KEY) enables the CoinGecko price source. */
@@ -166,6 +176,8 @@ export const configSchema = z.object({
   WALLET_BATCH_MAX: z.coerce.number().int().min(1).max(5000).default(500),
   /** Wallet group commit: batches in flight at once on PostgreSQL (PGlite always runs one). */
   WALLET_BATCH_LANES: z.coerce.number().int().min(1).max(32).default(4),
+  /** Wallet group commit: most operations waiting for a batch; past it requests get 503 `unavailable`. */
+  WALLET_QUEUE_MAX: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   /** How often expired ledger holds are looked for and voided (ms). */
   WALLET_HOLD_SWEEP_MS: z.coerce.number().int().min(50).max(3_600_000).default(5000),
   /** How long Idempotency-Key records are kept, in hours (at least 24). */

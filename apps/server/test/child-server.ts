@@ -58,7 +58,10 @@ export interface ChildServerEnv {
  * the migrated PGlite template (creating a database from nothing costs the child seconds), or a new schema
  * (chosen through the connection string) plus a Redis key prefix on PostgreSQL.
  */
-export async function childServerEnv(engine: Engine, extra: Record<string, string> = {}): Promise<ChildServerEnv> {
+export async function childServerEnv(
+  engine: Engine,
+  extra: Record<string, string> = {},
+): Promise<ChildServerEnv> {
   const dataDir = mkdtempSync(join(tmpdir(), "softchat-child-"));
   const env: Record<string, string> = {
     NODE_ENV: "test",
@@ -75,7 +78,10 @@ export async function childServerEnv(engine: Engine, extra: Record<string, strin
   let schema: string | undefined;
   const pgUrl = process.env.TEST_DATABASE_URL;
   if (engine === "pglite") {
-    const copy = await openPglite(join(dataDir, "pglite"), new Blob([readFileSync(inject("pgliteTemplate"))]));
+    const copy = await openPglite(
+      join(dataDir, "pglite"),
+      new Blob([readFileSync(inject("pgliteTemplate"))]),
+    );
     await copy.close();
   }
   if (engine === "postgres" && pgUrl) {

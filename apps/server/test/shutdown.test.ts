@@ -44,7 +44,9 @@ async function startNode(env: Record<string, string>): Promise<{ run: ChildRun; 
 /** Waits until the node has logged the start of a request to `url`: it is in flight from then on. */
 function inFlight(run: ChildRun, url: string): Promise<unknown> {
   return eventually(() => {
-    const seen = run.logs().some((l) => l.msg === "incoming request" && (l.req as { url?: string })?.url === url);
+    const seen = run
+      .logs()
+      .some((l) => l.msg === "incoming request" && (l.req as { url?: string })?.url === url);
     if (!seen) throw new Error(`${url} not started yet`);
     return true;
   });

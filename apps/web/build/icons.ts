@@ -14,7 +14,8 @@ function inRoundedRect(x: number, y: number, cx: number, cy: number, hw: number,
 
 /** Inside the triangle (a, b, c), by the signs of the three edge functions. */
 function inTriangle(x: number, y: number, a: [number, number], b: [number, number], c: [number, number]) {
-  const side = (p: [number, number], q: [number, number]) => (q[0] - p[0]) * (y - p[1]) - (q[1] - p[1]) * (x - p[0]);
+  const side = (p: [number, number], q: [number, number]) =>
+    (q[0] - p[0]) * (y - p[1]) - (q[1] - p[1]) * (x - p[0]);
   const s1 = side(a, b);
   const s2 = side(b, c);
   const s3 = side(c, a);

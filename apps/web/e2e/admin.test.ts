@@ -65,7 +65,9 @@ describe("an admin freezing a user, each in their own browser", () => {
         .waitFor();
     });
     // Nothing left bob's wallet.
-    const balance = await server.request("GET", `/api/wallet/${bobId}/balance`, { token: login.body.accessToken });
+    const balance = await server.request("GET", `/api/wallet/${bobId}/balance`, {
+      token: login.body.accessToken,
+    });
     expect(balance.body.balances.find((b: { asset: string }) => b.asset === "USD")?.available).toBe("10.00");
 
     expect(admin.errors).toEqual([]);

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { signIn, waitConnected } from "./support/actions.js";
+import { DEMO_PASSWORD, signIn, waitConnected } from "./support/actions.js";
 import { startAppServer, type TestServer } from "./support/app-server.js";
 import { capture, launchBrowser, openVisitor, type Visitor } from "./support/browser.js";
 import { ensureWebBuilt } from "./support/web-build.js";
@@ -42,8 +42,12 @@ describe("two people chatting, each in their own browser", () => {
     });
 
     // Presence: each sees the other online in the member list, without reloading.
-    await alice.page.locator('[data-testid="member"][data-username="bob"] [data-testid="presence"][data-status="online"]').waitFor();
-    await bob.page.locator('[data-testid="member"][data-username="alice"] [data-testid="presence"][data-status="online"]').waitFor();
+    await alice.page
+      .locator('[data-testid="member"][data-username="bob"] [data-testid="presence"][data-status="online"]')
+      .waitFor();
+    await bob.page
+      .locator('[data-testid="member"][data-username="alice"] [data-testid="presence"][data-status="online"]')
+      .waitFor();
 
     // Typing shows up on the other side while bob types, then his message arrives.
     const bobBox = bob.page.getByRole("textbox", { name: `Message #${roomName}` });
@@ -87,5 +91,44 @@ describe("two people chatting, each in their own browser", () => {
     });
     expect(alice.errors).toEqual([]);
     expect(bob.errors).toEqual([]);
+  });
+  it("a long history is virtualized and older messages load when scrolling up", async () => {
+    const login = await server.request("POST", "/api/auth/login", {
+      body: { email: "alice@softchat.local", password: DEMO_PASSWORD },
+    });
+    const token: string = login.body.accessToken;
+    const room = await server.request("POST", "/api/chat/rooms", {
+      token,
+      body: { name: `history-${randomBytes(2).toString("hex")}`, type: "public" },
+    });
+    const roomId: string = room.body.room.id;
+    for (let i = 1; i <= 130; i++) {
+      await server.request("POST", `/api/chat/rooms/${roomId}/messages`, {
+        token,
+        body: { text: `history message ${i}`, clientId: `history-${i}` },
+      });
+    }
+
+    await capture(bob, "chat-history-scrolled-to-start", async () => {
+      await bob.page.goto(`/chat/${roomId}`);
+      await bob.page.getByRole("button", { name: "Join room" }).click();
+      await bob.page.getByTestId("message").filter({ hasText: "history message 130" }).waitFor();
+      // Only what is on screen (plus a margin) is in the page, not all 130 messages.
+      expect(await bob.page.getByTestId("message").count()).toBeLessThan(60);
+
+      const list = bob.page.getByTestId("message-list");
+      for (let attempt = 0; attempt < 30; attempt++) {
+        if ((await bob.page.getByText("This is the beginning of the room.").count()) > 0) break;
+        await list.evaluate((el) => {
+          el.scrollTop = 0;
+        });
+        await bob.page.waitForTimeout(150);
+      }
+      await bob.page.getByText("This is the beginning of the room.").waitFor();
+      await list.evaluate((el) => {
+        el.scrollTop = 0;
+      });
+      await bob.page.getByTestId("message").filter({ hasText: /^.*history message 1$/ }).waitFor();
+    });
   });
 });

@@ -39,7 +39,9 @@ describe("the installable app", () => {
       await page.goto("/signin");
       await page.getByRole("heading", { name: "Sign in" }).waitFor();
       await page.getByRole("button", { name: "Fill in demo account alice" }).waitFor();
-      await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 30_000 });
+      await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, {
+        timeout: 30_000,
+      });
 
       await context.setOffline(true);
       await page.reload();

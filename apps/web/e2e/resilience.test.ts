@@ -79,7 +79,11 @@ describe("a server restart in the middle of a chat", () => {
 
     // Each message exactly once on both sides, none left pending.
     for (const visitor of [alice, bob]) {
-      for (const text of ["before the restart", "written during the outage", "bob also wrote while it was down"]) {
+      for (const text of [
+        "before the restart",
+        "written during the outage",
+        "bob also wrote while it was down",
+      ]) {
         await expect(visitor.page.getByTestId("message").filter({ hasText: text }).count()).resolves.toBe(1);
       }
       await expect(visitor.page.locator('[data-testid="message"][data-status]').count()).resolves.toBe(0);

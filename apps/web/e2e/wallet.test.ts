@@ -7,7 +7,9 @@ import { ensureWebBuilt } from "./support/web-build.js";
 
 /** The available amount the balance table shows for an asset ("" when there is no line for it). */
 async function available(visitor: Visitor, asset: string): Promise<string> {
-  const cell = visitor.page.locator(`[data-testid="balance-row"][data-asset="${asset}"] [data-testid="available"]`);
+  const cell = visitor.page.locator(
+    `[data-testid="balance-row"][data-asset="${asset}"] [data-testid="available"]`,
+  );
   return (await cell.count()) === 0 ? "" : ((await cell.textContent()) ?? "");
 }
 
@@ -38,7 +40,10 @@ describe("money moving between two people, each in their own browser", () => {
     await capture(alice, "wallet-alice-deposits", async () => {
       await alice.page.getByRole("button", { name: "Deposit", exact: true }).click();
       await alice.page.getByLabel("Amount").fill("100");
-      await alice.page.getByRole("form", { name: "Deposit" }).getByRole("button", { name: "Deposit" }).click();
+      await alice.page
+        .getByRole("form", { name: "Deposit" })
+        .getByRole("button", { name: "Deposit" })
+        .click();
       await alice.page.getByRole("status").filter({ hasText: "Deposited 100.00 USD" }).waitFor();
     });
 

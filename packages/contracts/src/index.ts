@@ -6,6 +6,7 @@ export * from "./errors.js";
 export * from "./meta.js";
 export * from "./notifications.js";
 export * from "./payments.js";
+export * from "./portfolio.js";
 export * from "./presence.js";
 export * from "./realtime.js";
 export * from "./trading.js";

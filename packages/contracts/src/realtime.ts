@@ -9,6 +9,7 @@ import {
 import { decimalStringSchema, uuidSchema } from "./common.js";
 import type { Ack } from "./errors.js";
 import { type Notification, notificationSchema } from "./notifications.js";
+import type { PortfolioUpdateEvent } from "./portfolio.js";
 import { PRESENCE_STATUSES, type Presence, updatePresenceBodySchema } from "./presence.js";
 
 // Socket.IO events, both directions. Every client -> server event takes one object payload (validated by
@@ -191,6 +192,7 @@ export interface ServerToClientEvents {
   trade: (event: TradeEvent) => void;
   order_update: (event: OrderUpdateEvent) => void;
   price_update: (event: PriceUpdateEvent) => void;
+  portfolio_update: (event: PortfolioUpdateEvent) => void;
   viewer_count_update: (event: ViewerCountUpdateEvent) => void;
   reward_earned: (event: RewardEarnedEvent) => void;
   battle_update: (event: BattleUpdateEvent) => void;

@@ -6,8 +6,10 @@ import { authModule } from "./auth/index.js";
 import { chatModule } from "./chat/index.js";
 import { notificationsModule } from "./notifications/index.js";
 import { paymentsModule } from "./payments/index.js";
+import { portfolioModule } from "./portfolio/index.js";
 import { presenceModule } from "./presence/index.js";
 import { pricesModule } from "./prices/index.js";
+import { tradingModule } from "./trading/index.js";
 import { tradingPairsModule } from "./trading/market-data/pairs-module.js";
 import { walletModule } from "./wallet/index.js";
 import { webModule } from "./web/index.js";
@@ -33,6 +35,10 @@ export const modules: SoftchatModule[] = [
   pricesModule,
   // After prices: shows each pair's last price from the price service.
   tradingPairsModule,
+  // After wallet and prices: orders hold and settle on the ledger; prices value the KYC rule.
+  tradingModule,
+  // After trading, wallet and prices: records fills, deposits and transfers as FIFO lots, valued live.
+  portfolioModule,
   // Keep last: its catch-all route serves the web app for every path no other module claims.
   webModule,
 ];

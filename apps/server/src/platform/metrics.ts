@@ -83,7 +83,10 @@ export class Metrics {
 
   /** A counter in this registry; asking twice for the same name returns the same counter. */
   counter<L extends string = string>(config: CounterConfiguration<L>): Counter<L> {
-    return this.existing<Counter<L>>(config.name, Counter) ?? new Counter({ ...config, registers: [this.registry] });
+    return (
+      this.existing<Counter<L>>(config.name, Counter) ??
+      new Counter({ ...config, registers: [this.registry] })
+    );
   }
 
   /** A histogram in this registry (seconds by convention); same name, same histogram. */
@@ -96,7 +99,9 @@ export class Metrics {
 
   /** A gauge in this registry; same name, same gauge. */
   gauge<L extends string = string>(config: GaugeConfiguration<L>): Gauge<L> {
-    return this.existing<Gauge<L>>(config.name, Gauge) ?? new Gauge({ ...config, registers: [this.registry] });
+    return (
+      this.existing<Gauge<L>>(config.name, Gauge) ?? new Gauge({ ...config, registers: [this.registry] })
+    );
   }
 
   /** The exposition text served at `/metrics`. */

@@ -15,5 +15,7 @@ export async function signIn(page: Page, username: string, password = DEMO_PASSW
 
 /** Waits for the live connection to be up (the banner's machine-readable state). */
 export async function waitConnected(page: Page): Promise<void> {
-  await page.locator('[data-testid="connection-banner"][data-state="connected"]').waitFor({ state: "attached" });
+  await page
+    .locator('[data-testid="connection-banner"][data-state="connected"]')
+    .waitFor({ state: "attached" });
 }

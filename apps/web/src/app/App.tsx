@@ -2,9 +2,9 @@ import { useQueryClient } from "@tanstack/react-query";
 import { lazy, Suspense, useEffect, useState } from "react";
 import { Navigate, Route, Routes, useLocation } from "react-router-dom";
 import { describeError } from "../api/errors.js";
-import { ScreenBoundary } from "./ScreenBoundary.js";
-import { Layout } from "./Layout.js";
 import { useSession } from "./hooks.js";
+import { Layout } from "./Layout.js";
+import { ScreenBoundary } from "./ScreenBoundary.js";
 import { sessionStore } from "./session-store.js";
 
 // Every screen is its own chunk: the first page downloads only the shell and the screen it shows.

@@ -16,7 +16,10 @@ function Logo() {
   return (
     <svg width="28" height="28" viewBox="0 0 32 32" aria-hidden="true" focusable="false">
       <rect width="32" height="32" rx="7" fill="#ffffff" />
-      <path d="M7 9a3 3 0 0 1 3-3h12a3 3 0 0 1 3 3v8a3 3 0 0 1-3 3h-8l-5 5v-5a3 3 0 0 1-2-3z" fill="#3730a3" />
+      <path
+        d="M7 9a3 3 0 0 1 3-3h12a3 3 0 0 1 3 3v8a3 3 0 0 1-3 3h-8l-5 5v-5a3 3 0 0 1-2-3z"
+        fill="#3730a3"
+      />
     </svg>
   );
 }

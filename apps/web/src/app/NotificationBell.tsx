@@ -16,7 +16,10 @@ function BellIcon() {
 
 /** The bell in the header: a live unread count (kept current by useNotificationFeed), linking to the list. */
 export function NotificationBell() {
-  const unread = useQuery({ queryKey: queryKeys.unreadCount, queryFn: () => client.notifications.unreadCount() });
+  const unread = useQuery({
+    queryKey: queryKeys.unreadCount,
+    queryFn: () => client.notifications.unreadCount(),
+  });
   const count = unread.data ?? 0;
   const label = count === 0 ? "Notifications, none unread" : `Notifications, ${count} unread`;
   return (

@@ -29,7 +29,9 @@ export function useNotificationFeed() {
     queryClient.setQueryData<number>(queryKeys.unreadCount, (count) => (count ?? 0) + 1);
     void queryClient.invalidateQueries({ queryKey: queryKeys.notifications });
     if (notification.priority !== "high" && notification.priority !== "critical") return;
-    setToasts((current) => [notification, ...current.filter((t) => t.id !== notification.id)].slice(0, MAX_TOASTS));
+    setToasts((current) =>
+      [notification, ...current.filter((t) => t.id !== notification.id)].slice(0, MAX_TOASTS),
+    );
     if (notification.priority === "high") {
       timers.current.set(
         notification.id,

@@ -61,7 +61,8 @@ export function checkAmountInput(input: string, asset: string): AmountCheck {
   if (scale !== undefined && fraction.length > scale) {
     return { ok: false, message: `${asset} allows at most ${scale} decimal places` };
   }
-  if (/^0+$/.test(integer) && fraction === "") return { ok: false, message: "The amount must be more than zero" };
+  if (/^0+$/.test(integer) && fraction === "")
+    return { ok: false, message: "The amount must be more than zero" };
   if (integer.length > 30) return { ok: false, message: "That amount is too large" };
   return { ok: true, value: fraction ? `${integer}.${fraction}` : integer };
 }

@@ -103,7 +103,10 @@ export function withdrawnAfter(
   );
 }
 
-/** Whether the rule already flagged the user for a transaction inside the window. */
+/**
+ * Whether the rule already flagged the user for a transaction less than one window before or after `at`.
+ * Both sides: events may be handled out of order, and a later one may have raised the flag first.
+ */
 export async function flaggedWithin(
   tx: Queryable,
   userId: string,
@@ -113,7 +116,8 @@ export async function flaggedWithin(
   const { rows } = await tx.query(
     `SELECT 1 FROM aml_flags
       WHERE user_id = $1 AND rule = $4
-        AND triggered_at > $2::timestamptz - ($3::int * interval '1 second') AND triggered_at <= $2::timestamptz
+        AND triggered_at > $2::timestamptz - ($3::int * interval '1 second')
+        AND triggered_at < $2::timestamptz + ($3::int * interval '1 second')
       LIMIT 1`,
     [userId, w.at, w.seconds, rule],
   );

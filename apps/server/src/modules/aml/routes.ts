@@ -30,7 +30,7 @@ export function registerAmlRoutes(app: App, ctx: AppContext): void {
       },
       onRequest: signedIn,
     },
-    async (request) => listAmlFlags(ctx, actorOf(request), request.query),
+    async (request) => listAmlFlags(ctx, actorOf(request), auditActorOf(request), request.query),
   );
 
   app.post(

@@ -63,25 +63,35 @@ function decodeCursor(cursor: string): { at: string; id: string } {
   });
 }
 
-/** The review queue, newest first, for admins only. */
+/**
+ * The review queue, newest first, for admins only. Reading it is audited too: who looked at which
+ * suspicions is part of the compliance trail.
+ */
 export async function listAmlFlags(
   ctx: Pick<AppContext, "db">,
   actor: Actor,
+  audit: AuditActor,
   query: AmlFlagsQuery & { userId?: string },
 ): Promise<Page<AmlFlag>> {
   assertAdmin(actor);
-  const rows = await listFlags(ctx.db, {
-    status: query.status ?? null,
-    userId: query.userId ?? null,
-    after: query.cursor ? decodeCursor(query.cursor) : null,
-    limit: query.limit,
+  const filters = { status: query.status ?? null, userId: query.userId ?? null };
+  const after = query.cursor ? decodeCursor(query.cursor) : null;
+  return ctx.db.transaction(async (tx) => {
+    const rows = await listFlags(tx, { ...filters, after, limit: query.limit });
+    const page = rows.slice(0, query.limit);
+    const last = page[page.length - 1];
+    await recordAudit(tx, {
+      ...audit,
+      action: "admin.aml.list",
+      subjectType: "aml_flag",
+      subjectId: null,
+      after: { ...filters, cursor: query.cursor ?? null, returned: page.length },
+    });
+    return {
+      items: page.map(presentFlag),
+      nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null,
+    };
   });
-  const page = rows.slice(0, query.limit);
-  const last = page[page.length - 1];
-  return {
-    items: page.map(presentFlag),
-    nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null,
-  };
 }
 
 /** Closes an open flag as resolved or dismissed, with the admin's note; audited. 409 when already closed. */

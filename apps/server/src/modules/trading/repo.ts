@@ -216,7 +216,14 @@ export async function listOrders(
       WHERE user_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR pair_id = $3)
         AND ($4::timestamptz IS NULL OR (created_at, id) < ($4::timestamptz, $5::uuid))
       ORDER BY created_at DESC, id DESC LIMIT $6`,
-    [userId, filter.status ?? null, filter.pairId ?? null, filter.after?.[0] ?? null, filter.after?.[1] ?? null, filter.limit],
+    [
+      userId,
+      filter.status ?? null,
+      filter.pairId ?? null,
+      filter.after?.[0] ?? null,
+      filter.after?.[1] ?? null,
+      filter.limit,
+    ],
   );
   return rows.map(toRecord);
 }

@@ -1,24 +1,18 @@
 import { randomUUID } from "node:crypto";
-import { socketRooms } from "@softchat/contracts";
 import type { AppContext } from "../../platform/context.js";
 import type { Transaction } from "../../platform/db/index.js";
-import type { SocketEmit } from "../../platform/outbox/index.js";
-import { emitManyAfterCommit } from "../../platform/realtime/index.js";
-import { notify } from "../notifications/service.js";
 import { executeOperations, type LedgerOp, resolveOps, type TransferSpec } from "../wallet/ledger/index.js";
-import { lotsToBaseMinor, lotsToQuantity, type PairSpec } from "./engine/pairs.js";
+import { lotsToBaseMinor, type PairSpec } from "./engine/pairs.js";
 import type { EngineEvent, FillEvent } from "./engine/types.js";
 import { chargeFills, type FillCharge, type FillTotals } from "./order-funding.js";
 import { insertTrades, type TradeInsert } from "./pipeline/journal.js";
-import { averagePrice, presentOrder, presentTrade, type TradeRecord } from "./presenters.js";
+import type { TradeRecord } from "./presenters.js";
 import { type OrderRecord, saveOrder } from "./repo.js";
+import { announceSettlement, type SettledOrder } from "./settlement-events.js";
 
 /** What one order went through in one command: its fills and where it ended up. */
-interface Touch {
-  order: OrderRecord;
+interface Touch extends SettledOrder {
   before: FillTotals;
-  lots: number;
-  tickLots: bigint;
   final: boolean;
   /** Why a taker's rest did not reach the book. */
   stopReason: string | null;
@@ -93,7 +87,7 @@ export async function settleCommand(
     await saveOrder(tx, t.order);
   }
   const trades = await recordTrades(tx, pair, seq, events);
-  await announce(ctx, tx, pair, [...touches.values()], trades);
+  await announceSettlement(ctx, tx, pair, { seq, orders: [...touches.values()], trades, fees: feeLeg });
   return { orders: [...touches.values()].map((t) => t.order), trades };
 }
 
@@ -117,7 +111,11 @@ function collectTouches(
     if (!t) {
       const order = orders.get(id);
       if (!order) throw new Error(`order ${id} of ${pair.pairId} was not loaded`);
-      const before = { takerTickLots: order.takerTickLots, makerTickLots: order.makerTickLots, fills: order.fills };
+      const before = {
+        takerTickLots: order.takerTickLots,
+        makerTickLots: order.makerTickLots,
+        fills: order.fills,
+      };
       t = { order, before, lots: 0, tickLots: 0n, final: false, stopReason: null };
       touches.set(id, t);
     }
@@ -180,7 +178,9 @@ function chargeOf(pair: PairSpec, t: Touch): FillCharge {
   };
   const charge = chargeFills(pair, funded, t.before, after, t.lots);
   if (charge.consumed > o.holdAmount) {
-    throw new Error(`the hold of order ${o.id} (${o.holdAmount}) cannot cover its fills (${charge.consumed})`);
+    throw new Error(
+      `the hold of order ${o.id} (${o.holdAmount}) cannot cover its fills (${charge.consumed})`,
+    );
   }
   return charge;
 }
@@ -192,7 +192,13 @@ function moveHold(t: Touch, charge: FillCharge, seq: bigint, ops: LedgerOp[], ho
   if (o.holdId === null) throw new Error(`order ${o.id} has no open hold`);
   const metadata = { orderId: o.id, seq: seq.toString() };
   if (charge.consumed > 0n) {
-    ops.push({ type: "post", operationId: randomUUID(), holdId: o.holdId, amount: charge.consumed, metadata });
+    ops.push({
+      type: "post",
+      operationId: randomUUID(),
+      holdId: o.holdId,
+      amount: charge.consumed,
+      metadata,
+    });
   } else {
     ops.push({ type: "void", operationId: randomUUID(), holdId: o.holdId });
   }
@@ -248,56 +254,4 @@ async function recordTrades(tx: Transaction, pair: PairSpec, seq: bigint, events
   }
   const createdAt = (await insertTrades(tx, rows)) ?? new Date();
   return rows.map((r): TradeRecord => ({ ...r, createdAt }));
-}
-
-/** Order updates to the owners, trades to the pair's room, and a notification per order that filled. */
-async function announce(
-  ctx: SettleContext,
-  tx: Transaction,
-  pair: PairSpec,
-  touches: Touch[],
-  trades: TradeRecord[],
-): Promise<void> {
-  const emits: SocketEmit[] = touches.map((t) => {
-    const order = presentOrder(pair, t.order);
-    return {
-      rooms: [socketRooms.user(t.order.userId)],
-      event: "order_update",
-      data: { orderId: order.id, status: order.status, data: order },
-    };
-  });
-  for (const trade of trades) {
-    emits.push({ rooms: [socketRooms.tradingPair(pair.pairId)], event: "trade", data: presentTrade(pair, trade) });
-  }
-  await emitManyAfterCommit(ctx.outbox, tx, emits);
-  for (const t of touches) {
-    if (t.lots > 0) await notifyFill(ctx, tx, pair, t);
-    else if (t.order.status === "rejected") await notifyRejected(ctx, tx, pair, t.order);
-  }
-}
-
-function notifyFill(ctx: SettleContext, tx: Transaction, pair: PairSpec, t: Touch) {
-  const o = t.order;
-  const quantity = lotsToQuantity(pair, t.lots);
-  const price = averagePrice(pair, t.tickLots, t.lots);
-  const done = o.status === "filled";
-  return notify(ctx, tx, {
-    userId: o.userId,
-    type: "trade",
-    title: done ? "Order filled" : "Order partly filled",
-    body: `${o.side === "buy" ? "Bought" : "Sold"} ${quantity} ${pair.base} at ${price} ${pair.quote} (${pair.base}/${pair.quote})`,
-    priority: "normal",
-    data: { orderId: o.id, pairId: pair.pairId, status: o.status, quantity, price },
-  });
-}
-
-function notifyRejected(ctx: SettleContext, tx: Transaction, pair: PairSpec, o: OrderRecord) {
-  return notify(ctx, tx, {
-    userId: o.userId,
-    type: "order",
-    title: "Order rejected",
-    body: `Your ${o.side} order on ${pair.base}/${pair.quote} was rejected (${o.reason ?? "rejected"}); its funds are released.`,
-    priority: "normal",
-    data: { orderId: o.id, pairId: pair.pairId, reason: o.reason },
-  });
 }

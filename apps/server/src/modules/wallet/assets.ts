@@ -8,7 +8,7 @@ import {
 } from "@softchat/contracts";
 import { AppError } from "../../platform/http/errors.js";
 
-export { type Asset, ASSETS } from "@softchat/contracts";
+export { ASSETS, type Asset } from "@softchat/contracts";
 
 /** The asset a client named, or 400 `unknown_asset`. */
 export function parseAsset(code: string): Asset {
@@ -26,7 +26,7 @@ export function scaleOf(asset: Asset): number {
 }
 
 const PROBLEMS = {
-  not_a_number: "must be a decimal string such as \"12.50\"",
+  not_a_number: 'must be a decimal string such as "12.50"',
   not_positive: "must be greater than zero",
   too_precise: "has more decimal places than the asset allows",
   too_large: "is larger than any amount Softchat accepts",

@@ -31,7 +31,13 @@ export async function requestDeposit(
   const amount = parseAmount(asset, body.amount);
   const provider = getProvider(ctx, body.provider);
   if (!(await getUserState(ctx.db, userId))) throw new AppError("not_found", "User not found");
-  const row = await insertDeposit(ctx.db, { id: randomUUID(), userId, asset, amount, provider: body.provider });
+  const row = await insertDeposit(ctx.db, {
+    id: randomUUID(),
+    userId,
+    asset,
+    amount,
+    provider: body.provider,
+  });
   let start: Awaited<ReturnType<typeof provider.startDeposit>>;
   try {
     start = await provider.startDeposit({ depositId: row.id, userId, asset, amount });
@@ -49,7 +55,8 @@ export async function requestDeposit(
       subjectId: row.id,
       after: presentDeposit(started),
     });
-    const done = start.status === "completed" ? await settleDepositIn(ctx, tx, started, "succeeded", audit) : started;
+    const done =
+      start.status === "completed" ? await settleDepositIn(ctx, tx, started, "succeeded", audit) : started;
     const response = { status: 201, body: { deposit: presentDeposit(done) } };
     await claim.complete(tx, response);
     return response;

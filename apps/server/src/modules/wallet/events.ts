@@ -1,7 +1,8 @@
 import type { Asset, NotificationType, WalletTransfer } from "@softchat/contracts";
 import type { AppContext } from "../../platform/context.js";
 import type { Transaction } from "../../platform/db/index.js";
-import { emitAfterCommit } from "../../platform/outbox/index.js";
+import { emitAfterCommit, type SocketEmit } from "../../platform/outbox/index.js";
+import { emitManyAfterCommit } from "../../platform/realtime/index.js";
 import { notify } from "../notifications/service.js";
 import { formatAmount } from "./assets.js";
 
@@ -48,41 +49,45 @@ export function publishDepositCompleted(
   return ctx.outbox.publish(tx, DEPOSIT_COMPLETED_TOPIC, event);
 }
 
-/** `transaction_complete` to everyone involved. */
-export function emitTransactionComplete(
-  ctx: EventContext,
-  tx: Transaction,
+/** `transaction_complete {transactionId, details}` for everyone involved. */
+export function transactionComplete(
   userIds: string[],
   transactionId: string,
   details: Record<string, unknown>,
-): Promise<void> {
-  return emitAfterCommit(ctx.outbox, tx, {
+): SocketEmit {
+  return {
     rooms: userIds.map((id) => `user:${id}`),
     event: "transaction_complete",
     data: { transactionId, details },
-  });
+  };
 }
 
-/** `transfer_update` (a transfer, deposit or withdrawal changed status) to everyone involved. */
-export function emitTransferUpdate(
-  ctx: EventContext,
-  tx: Transaction,
-  userIds: string[],
-  transferId: string,
-  status: string,
-): Promise<void> {
-  return emitAfterCommit(ctx.outbox, tx, {
-    rooms: userIds.map((id) => `user:${id}`),
-    event: "transfer_update",
-    data: { transferId, status },
-  });
+/** `transfer_update {transferId, status}` (a transfer, deposit or withdrawal changed status). */
+export function transferUpdate(userIds: string[], transferId: string, status: string): SocketEmit {
+  return { rooms: userIds.map((id) => `user:${id}`), event: "transfer_update", data: { transferId, status } };
+}
+
+/** Queues socket events for after commit, as one outbox row. */
+export function emitAll(ctx: EventContext, tx: Transaction, emits: SocketEmit[]): Promise<void> {
+  return emits.length === 1 && emits[0]
+    ? emitAfterCommit(ctx.outbox, tx, emits[0])
+    : emitManyAfterCommit(ctx.outbox, tx, emits);
 }
 
 /** A wallet notification of a given type, with the amount spelled out. */
 export async function notifyMoney(
   ctx: EventContext,
   tx: Transaction,
-  n: { userId: string; type: NotificationType; title: string; asset: Asset; amount: bigint; text: string; data: Record<string, unknown>; priority?: "normal" | "high" },
+  n: {
+    userId: string;
+    type: NotificationType;
+    title: string;
+    asset: Asset;
+    amount: bigint;
+    text: string;
+    data: Record<string, unknown>;
+    priority?: "normal" | "high";
+  },
 ): Promise<void> {
   await notify(ctx, tx, {
     userId: n.userId,
@@ -102,8 +107,10 @@ export async function announceTransfer(
   t: { asset: Asset; amount: bigint; fromName: string; toName: string },
 ): Promise<void> {
   const parties = [transfer.from, transfer.to];
-  await emitTransactionComplete(ctx, tx, parties, transfer.id, { type: "transfer", ...transfer });
-  await emitTransferUpdate(ctx, tx, parties, transfer.id, transfer.status);
+  await emitAll(ctx, tx, [
+    transactionComplete(parties, transfer.id, { type: "transfer", ...transfer }),
+    transferUpdate(parties, transfer.id, transfer.status),
+  ]);
   const data = { transferId: transfer.id, asset: transfer.asset, amount: transfer.amount };
   await notifyMoney(ctx, tx, {
     userId: transfer.from,

@@ -35,7 +35,9 @@ describe.each(engines)("Idempotency-Key on money requests on %s", (engine) => {
     const b = await createUser(server.platform);
     await deposit(server, a, "USD", "50.00");
     const key = randomUUID();
-    expect((await sendTransfer(server, a, { to: b.id, asset: "USD", amount: "10.00" }, key)).status).toBe(201);
+    expect((await sendTransfer(server, a, { to: b.id, asset: "USD", amount: "10.00" }, key)).status).toBe(
+      201,
+    );
     const other = await sendTransfer(server, a, { to: b.id, asset: "USD", amount: "11.00" }, key);
     expect(other.status).toBe(422);
     expect(other.body.error.code).toBe("idempotency_mismatch");
@@ -115,7 +117,12 @@ describe.each(engines)("Idempotency-Key on money requests on %s", (engine) => {
 
   it("refuses a malformed key with 400", async () => {
     const a = await createUser(server.platform);
-    const res = await sendTransfer(server, a, { to: randomUUID(), asset: "USD", amount: "1" }, "x".repeat(300));
+    const res = await sendTransfer(
+      server,
+      a,
+      { to: randomUUID(), asset: "USD", amount: "1" },
+      "x".repeat(300),
+    );
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe("validation_failed");
   });
@@ -129,8 +136,12 @@ describe.each(engines)("Idempotency-Key on money requests on %s", (engine) => {
     await sendTransfer(server, a, { to: b.id, asset: "USD", amount: "1" }, recent);
     await sendTransfer(server, a, { to: b.id, asset: "USD", amount: "1" }, old);
     const { db } = server.platform;
-    await db.query("UPDATE idempotency_keys SET created_at = now() - interval '23 hours' WHERE key = $1", [recent]);
-    await db.query("UPDATE idempotency_keys SET created_at = now() - interval '49 hours' WHERE key = $1", [old]);
+    await db.query("UPDATE idempotency_keys SET created_at = now() - interval '23 hours' WHERE key = $1", [
+      recent,
+    ]);
+    await db.query("UPDATE idempotency_keys SET created_at = now() - interval '49 hours' WHERE key = $1", [
+      old,
+    ]);
     expect(await purgeIdempotencyKeys(db, 48)).toBeGreaterThanOrEqual(1);
     expect(await purgeIdempotencyKeys(db, 24)).toBe(0);
     const { rows } = await db.query<{ key: string }>("SELECT key FROM idempotency_keys WHERE key = ANY($1)", [

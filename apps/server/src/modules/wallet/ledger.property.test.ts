@@ -2,7 +2,13 @@ import { randomUUID } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser, type TestUser } from "../../../test/factories.js";
-import { engines, eventually, startTestServer, type TestResponse, type TestServer } from "../../../test/harness.js";
+import {
+  engines,
+  eventually,
+  startTestServer,
+  type TestResponse,
+  type TestServer,
+} from "../../../test/harness.js";
 import { ledgerInvariants } from "../../../test/wallet/helpers.js";
 import { sealAuditLog, verifyAuditChain } from "../../platform/audit/index.js";
 import { creditForDemo } from "./deposits.js";
@@ -24,11 +30,27 @@ const user = fc.nat({ max: USERS - 1 });
 const cents = fc.integer({ min: 1, max: 4_000 });
 const asset = fc.constantFrom("USD" as const, "BTC" as const);
 const command: fc.Arbitrary<Command> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ t: fc.constant("transfer" as const), from: user, to: user, asset, cents }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({ t: fc.constant("transfer" as const), from: user, to: user, asset, cents }),
+  },
   { weight: 1, arbitrary: fc.record({ t: fc.constant("deposit" as const), user, asset, cents }) },
-  { weight: 2, arbitrary: fc.record({ t: fc.constant("withdraw" as const), user, cents, fail: fc.boolean() }) },
-  { weight: 2, arbitrary: fc.record({ t: fc.constant("hold" as const), user, cents, expiring: fc.boolean() }) },
-  { weight: 2, arbitrary: fc.record({ t: fc.constant("post" as const), pick: fc.nat(), part: fc.integer({ min: 1, max: 100 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ t: fc.constant("withdraw" as const), user, cents, fail: fc.boolean() }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ t: fc.constant("hold" as const), user, cents, expiring: fc.boolean() }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      t: fc.constant("post" as const),
+      pick: fc.nat(),
+      part: fc.integer({ min: 1, max: 100 }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ t: fc.constant("void" as const), pick: fc.nat() }) },
   { weight: 3, arbitrary: fc.record({ t: fc.constant("replay" as const), pick: fc.nat() }) },
 );
@@ -50,7 +72,9 @@ describe.each(engines)("ledger under random concurrent operations on %s", (engin
   let users: TestUser[];
   beforeAll(async () => {
     server = await startTestServer(engine, { SANDBOX_CONFIRM_MS: "5", WALLET_HOLD_SWEEP_MS: "100" });
-    users = await Promise.all(Array.from({ length: USERS }, () => createUser(server.platform, { kycLevel: 3 })));
+    users = await Promise.all(
+      Array.from({ length: USERS }, () => createUser(server.platform, { kycLevel: 3 })),
+    );
     for (const u of users) {
       await creditForDemo(server.platform, u.id, "USD", 50_000n);
       await creditForDemo(server.platform, u.id, "BTC", 50_000n);
@@ -64,10 +88,15 @@ describe.each(engines)("ledger under random concurrent operations on %s", (engin
     const sent: Sent[] = [];
     const holds: string[] = [];
     let replays = 0;
-    const amount = (a: "USD" | "BTC", c: number) => (a === "USD" ? (c / 100).toFixed(2) : (c / 1e8).toFixed(8));
+    const amount = (a: "USD" | "BTC", c: number) =>
+      a === "USD" ? (c / 100).toFixed(2) : (c / 1e8).toFixed(8);
     const post = async (method: string, path: string, u: TestUser, body: unknown) => {
       const key = randomUUID();
-      const first = await server.request(method, path, { token: u.token, body, headers: { "idempotency-key": key } });
+      const first = await server.request(method, path, {
+        token: u.token,
+        body,
+        headers: { "idempotency-key": key },
+      });
       expect(first.status, JSON.stringify(first.body)).toBeLessThan(500);
       sent.push({ method, path, token: u.token, body, key, first });
     };
@@ -149,11 +178,14 @@ describe.each(engines)("ledger under random concurrent operations on %s", (engin
 
     const total = OPS[engine];
     await fc.assert(
-      fc.asyncProperty(fc.array(command, { minLength: total / 2, maxLength: total / 2 }), async (commands) => {
-        for (let i = 0; i < commands.length; i += CONCURRENCY) {
-          await Promise.all(commands.slice(i, i + CONCURRENCY).map(run));
-        }
-      }),
+      fc.asyncProperty(
+        fc.array(command, { minLength: total / 2, maxLength: total / 2 }),
+        async (commands) => {
+          for (let i = 0; i < commands.length; i += CONCURRENCY) {
+            await Promise.all(commands.slice(i, i + CONCURRENCY).map(run));
+          }
+        },
+      ),
       { numRuns: 2, endOnFailure: true },
     );
 
@@ -172,7 +204,9 @@ describe.each(engines)("ledger under random concurrent operations on %s", (engin
     );
     const succeeded = sent.filter((s) => s.path.endsWith("/transfer") && s.first.status === 201).length;
     expect(Number(moved.rows[0]?.n)).toBe(succeeded);
-    const withdrawals = await server.platform.db.query<{ n: string }>("SELECT count(*)::text AS n FROM withdrawals");
+    const withdrawals = await server.platform.db.query<{ n: string }>(
+      "SELECT count(*)::text AS n FROM withdrawals",
+    );
     expect(Number(withdrawals.rows[0]?.n)).toBe(
       sent.filter((s) => s.path.endsWith("/withdrawals") && s.first.status === 201).length,
     );

@@ -48,9 +48,10 @@ export class OutflowLimits {
     const users = [...new Set(charges.flatMap((c) => (c ? [c.userId] : [])))].sort();
     const used = new Map<string, bigint>();
     if (users.length > 0) {
-      await q.query("SELECT user_id FROM wallet_outflow_limits WHERE user_id = ANY($1::uuid[]) ORDER BY user_id FOR UPDATE", [
-        users,
-      ]);
+      await q.query(
+        "SELECT user_id FROM wallet_outflow_limits WHERE user_id = ANY($1::uuid[]) ORDER BY user_id FOR UPDATE",
+        [users],
+      );
       const { rows } = await q.query<{ user_id: string; used: string }>(
         `SELECT user_id, sum(usd_cents)::text AS used FROM wallet_outflows
           WHERE user_id = ANY($1::uuid[]) AND at > now() - interval '24 hours' AND released_at IS NULL
@@ -69,11 +70,15 @@ export class OutflowLimits {
     const used = this.used.get(charge.userId) ?? 0n;
     if (used + charge.usdCents > charge.limitUsdCents) {
       const remaining = charge.limitUsdCents > used ? charge.limitUsdCents - used : 0n;
-      return new AppError("kyc_limit_exceeded", "This would exceed your 24-hour limit for your verification level", {
-        remaining: formatUsd(remaining),
-        limit: formatUsd(charge.limitUsdCents),
-        requested: formatUsd(charge.usdCents),
-      });
+      return new AppError(
+        "kyc_limit_exceeded",
+        "This would exceed your 24-hour limit for your verification level",
+        {
+          remaining: formatUsd(remaining),
+          limit: formatUsd(charge.limitUsdCents),
+          requested: formatUsd(charge.usdCents),
+        },
+      );
     }
     this.used.set(charge.userId, used + charge.usdCents);
     this.admitted.push(charge);
@@ -101,7 +106,8 @@ export class OutflowLimits {
 
 /** Stops counting an outflow that did not happen after all (a failed withdrawal). */
 export async function releaseOutflow(q: Queryable, operationId: string): Promise<void> {
-  await q.query("UPDATE wallet_outflows SET released_at = now() WHERE operation_id = $1 AND released_at IS NULL", [
-    operationId,
-  ]);
+  await q.query(
+    "UPDATE wallet_outflows SET released_at = now() WHERE operation_id = $1 AND released_at IS NULL",
+    [operationId],
+  );
 }

@@ -1,5 +1,4 @@
-import type { Asset } from "@softchat/contracts";
-import { ASSET_SCALES } from "@softchat/contracts";
+import { ASSET_SCALES, type Asset } from "@softchat/contracts";
 
 /**
  * Where the wallet gets USD values from (KYC limits, AML figures): integer US cents per whole unit of an

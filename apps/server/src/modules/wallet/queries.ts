@@ -78,7 +78,11 @@ function newAddress(asset: Asset): string {
  * One deposit address per crypto asset for the user, created on first request and never changed after:
  * the stored row wins if two requests race, and addresses are unique across users.
  */
-export async function getDepositAddresses(ctx: ReadContext, actor: Actor, userId: string): Promise<DepositAddress[]> {
+export async function getDepositAddresses(
+  ctx: ReadContext,
+  actor: Actor,
+  userId: string,
+): Promise<DepositAddress[]> {
   await assertUser(ctx, actor, userId);
   const wanted = Object.entries(ASSET_NETWORKS) as [Asset, string][];
   let rows = await depositAddresses(ctx.db, userId);

@@ -107,7 +107,10 @@ export async function insertWithdrawal(
 }
 
 export async function recordWithdrawalRef(q: Queryable, id: string, providerRef: string): Promise<void> {
-  await q.query("UPDATE withdrawals SET provider_ref = $2 WHERE id = $1 AND provider_ref IS NULL", [id, providerRef]);
+  await q.query("UPDATE withdrawals SET provider_ref = $2 WHERE id = $1 AND provider_ref IS NULL", [
+    id,
+    providerRef,
+  ]);
 }
 
 export async function lockWithdrawal(
@@ -154,7 +157,11 @@ export async function depositAddresses(q: Queryable, userId: string): Promise<Ad
 }
 
 /** Stores new addresses; one that exists for (user, asset) is kept, so a user's address never changes. */
-export async function insertDepositAddresses(q: Queryable, userId: string, rows: AddressRow[]): Promise<void> {
+export async function insertDepositAddresses(
+  q: Queryable,
+  userId: string,
+  rows: AddressRow[],
+): Promise<void> {
   await q.query(
     `INSERT INTO wallet_deposit_addresses (user_id, asset, network, address)
      SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[])

@@ -32,7 +32,10 @@ export function registerWalletRoutes(app: App, wallet: Wallet): void {
 
   app.get(
     "/api/wallet/:userId/balance",
-    { schema: { params: walletParamsSchema, response: { 200: balancesReplySchema }, tags }, preHandler: auth },
+    {
+      schema: { params: walletParamsSchema, response: { 200: balancesReplySchema }, tags },
+      preHandler: auth,
+    },
     async (request) => ({ balances: await getBalances(ctx, actorOf(request), request.params.userId) }),
   );
 
@@ -62,7 +65,12 @@ export function registerWalletRoutes(app: App, wallet: Wallet): void {
   app.post(
     "/api/wallet/:userId/transfer",
     {
-      schema: { params: walletParamsSchema, body: transferBodySchema, response: { 201: transferReplySchema }, tags },
+      schema: {
+        params: walletParamsSchema,
+        body: transferBodySchema,
+        response: { 201: transferReplySchema },
+        tags,
+      },
       preHandler: auth,
     },
     async (request, reply) => {
@@ -81,7 +89,12 @@ export function registerWalletRoutes(app: App, wallet: Wallet): void {
   app.post(
     "/api/wallet/:userId/deposits",
     {
-      schema: { params: walletParamsSchema, body: depositBodySchema, response: { 201: depositReplySchema }, tags },
+      schema: {
+        params: walletParamsSchema,
+        body: depositBodySchema,
+        response: { 201: depositReplySchema },
+        tags,
+      },
       preHandler: payments,
     },
     async (request, reply) => {

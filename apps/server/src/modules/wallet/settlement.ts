@@ -1,11 +1,12 @@
+import { type AuditActor, recordAudit } from "../../platform/audit/index.js";
 import type { AppContext } from "../../platform/context.js";
 import type { Transaction } from "../../platform/db/index.js";
-import { type AuditActor, recordAudit } from "../../platform/audit/index.js";
 import {
-  emitTransactionComplete,
-  emitTransferUpdate,
+  emitAll,
   notifyMoney,
   publishDepositCompleted,
+  transactionComplete,
+  transferUpdate,
 } from "./events.js";
 import { postHold, transfer, voidHold } from "./ledger/index.js";
 import { releaseOutflow } from "./limits.js";
@@ -86,9 +87,9 @@ export async function settleDepositIn(
     before: { status: row.status },
     after: deposit,
   });
-  await emitTransferUpdate(ctx, tx, [row.user_id], row.id, deposit.status);
   const data = { depositId: row.id, asset, amount: deposit.amount };
   if (!succeeded) {
+    await emitAll(ctx, tx, [transferUpdate([row.user_id], row.id, deposit.status)]);
     await notifyMoney(ctx, tx, {
       userId: row.user_id,
       type: "deposit",
@@ -101,7 +102,10 @@ export async function settleDepositIn(
     });
     return done;
   }
-  await emitTransactionComplete(ctx, tx, [row.user_id], row.id, { type: "deposit", ...deposit });
+  await emitAll(ctx, tx, [
+    transactionComplete([row.user_id], row.id, { type: "deposit", ...deposit }),
+    transferUpdate([row.user_id], row.id, deposit.status),
+  ]);
   await notifyMoney(ctx, tx, {
     userId: row.user_id,
     type: "deposit",
@@ -161,13 +165,13 @@ export async function settleWithdrawalIn(
     before: { status: row.status },
     after: { ...withdrawal, reason },
   });
-  await emitTransferUpdate(ctx, tx, [row.user_id], row.id, withdrawal.status);
+  await emitAll(ctx, tx, [
+    ...(succeeded ? [transactionComplete([row.user_id], row.id, { type: "withdrawal", ...withdrawal })] : []),
+    transferUpdate([row.user_id], row.id, withdrawal.status),
+  ]);
   const asset = row.asset;
   const amount = BigInt(row.amount);
   const data = { withdrawalId: row.id, asset, amount: withdrawal.amount };
-  if (succeeded) {
-    await emitTransactionComplete(ctx, tx, [row.user_id], row.id, { type: "withdrawal", ...withdrawal });
-  }
   await notifyMoney(ctx, tx, {
     userId: row.user_id,
     type: "withdrawal",

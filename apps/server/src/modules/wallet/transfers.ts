@@ -2,14 +2,14 @@ import { randomUUID } from "node:crypto";
 import type { TransferBody } from "@softchat/contracts";
 import type { AuditActor } from "../../platform/audit/index.js";
 import { recordAudit } from "../../platform/audit/index.js";
-import type { Actor } from "../../platform/auth/tokens.js";
 import { assertSelfOrAdmin } from "../../platform/auth/guard.js";
+import type { Actor } from "../../platform/auth/tokens.js";
 import { AppError } from "../../platform/http/errors.js";
 import type { IdempotencyClaim, StoredResponse } from "../../platform/idempotency/index.js";
 import { findUserByIdOrUsername } from "../auth/user-directory.js";
 import { formatAmount, parseAmount, parseAsset } from "./assets.js";
-import type { OutflowCharge } from "./limits.js";
 import { announceTransfer, publishOutflow } from "./events.js";
+import type { OutflowCharge } from "./limits.js";
 import { notifyLimitRefusal, outflowCharge } from "./outflow-rules.js";
 import { presentTransfer } from "./presenters.js";
 import { usdCentsOf } from "./pricing.js";
@@ -80,7 +80,11 @@ export async function sendTransfer(
           subjectType: "transfer",
           subjectId: operationId,
           before: after ? { available: formatAmount(asset, after.available + amount) } : undefined,
-          after: { transfer, ledgerTransferId: created?.id, available: after ? formatAmount(asset, after.available) : null },
+          after: {
+            transfer,
+            ledgerTransferId: created?.id,
+            available: after ? formatAmount(asset, after.available) : null,
+          },
         });
         await announceTransfer(ctx, tx, transfer, {
           asset,

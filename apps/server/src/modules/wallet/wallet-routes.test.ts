@@ -131,7 +131,12 @@ describe.each(engines)("wallet API on %s", (engine) => {
   it("sends money by username and shows it in both histories, newest first, with filters and pages", async () => {
     const a = await funded();
     const b = await createUser(server.platform);
-    const res = await sendTransfer(server, a, { to: b.username, asset: "USD", amount: "12.50", note: "lunch" });
+    const res = await sendTransfer(server, a, {
+      to: b.username,
+      asset: "USD",
+      amount: "12.50",
+      note: "lunch",
+    });
     expect(res.status).toBe(201);
     expect(res.body.transfer).toMatchObject({
       from: a.id,
@@ -158,7 +163,9 @@ describe.each(engines)("wallet API on %s", (engine) => {
     expect(theirs.body.items).toHaveLength(1);
     expect(theirs.body.items[0]).toMatchObject({ direction: "in", counterpartyId: a.id, amount: "12.50" });
 
-    const deposits = await server.request("GET", `/api/wallet/${a.id}/transactions?type=deposit`, { token: a.token });
+    const deposits = await server.request("GET", `/api/wallet/${a.id}/transactions?type=deposit`, {
+      token: a.token,
+    });
     expect(deposits.body.items.map((i: { type: string }) => i.type)).toEqual(["deposit"]);
     const eur = await server.request("GET", `/api/wallet/${a.id}/transactions?asset=EUR`, { token: a.token });
     expect(eur.body.items).toEqual([]);
@@ -183,7 +190,12 @@ describe.each(engines)("wallet API on %s", (engine) => {
       server.request("GET", `/api/wallet/${a.id}/addresses`, { token: a.token }),
       server.request("GET", `/api/wallet/${b.id}/addresses`, { token: b.token }),
     ]);
-    expect(first.body.items.map((i: { asset: string }) => i.asset).sort()).toEqual(["BTC", "ETH", "SOFT", "USDT"]);
+    expect(first.body.items.map((i: { asset: string }) => i.asset).sort()).toEqual([
+      "BTC",
+      "ETH",
+      "SOFT",
+      "USDT",
+    ]);
     expect(again.body.items).toEqual(first.body.items);
     const later = await server.request("GET", `/api/wallet/${a.id}/addresses`, { token: a.token });
     expect(later.body.items).toEqual(first.body.items);
@@ -221,7 +233,11 @@ describe.each(engines)("wallet API on %s", (engine) => {
       body: { asset: "USD", amount: "40", destination: "bank-123" },
     });
     expect(res.status).toBe(201);
-    expect(res.body.withdrawal).toMatchObject({ amount: "40.00", status: "pending", destination: "bank-123" });
+    expect(res.body.withdrawal).toMatchObject({
+      amount: "40.00",
+      status: "pending",
+      destination: "bank-123",
+    });
     await eventually(async () => {
       expect(await balanceOf(server, a, "USD")).toEqual({
         asset: "USD",

@@ -11,7 +11,7 @@ import {
   type StoredResponse,
 } from "../../platform/idempotency/index.js";
 import { parseAmount, parseAsset } from "./assets.js";
-import { emitTransferUpdate, notifyMoney, publishOutflow } from "./events.js";
+import { emitAll, notifyMoney, publishOutflow, transferUpdate } from "./events.js";
 import type { OutflowCharge } from "./limits.js";
 import { notifyLimitRefusal, outflowCharge } from "./outflow-rules.js";
 import { presentWithdrawal } from "./presenters.js";
@@ -94,7 +94,7 @@ export async function requestWithdrawal(
           subjectId: withdrawalId,
           after: withdrawal,
         });
-        await emitTransferUpdate(ctx, tx, [userId], withdrawalId, "pending");
+        await emitAll(ctx, tx, [transferUpdate([userId], withdrawalId, "pending")]);
         await notifyMoney(ctx, tx, {
           userId,
           type: "withdrawal",

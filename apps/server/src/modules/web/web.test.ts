@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { engines, startTestServer, type TestServer } from "../../../test/harness.js";
 
-const INDEX_HTML = '<!doctype html><html><head><script type="module" src="/assets/app-1a2b.js"></script></head></html>';
+const INDEX_HTML =
+  '<!doctype html><html><head><script type="module" src="/assets/app-1a2b.js"></script></head></html>';
 
 function makeFakeDist(): string {
   const dir = mkdtempSync(join(tmpdir(), "softchat-web-"));
@@ -81,7 +82,11 @@ describe.each(engines)("serving the web app (%s)", (engine) => {
   });
 
   it("never serves files outside the build or its dot-folders", async () => {
-    for (const path of ["/.vite/manifest.json", "/%2e%2e/%2e%2e/etc/passwd", "/assets/..%2f..%2fpackage.json"]) {
+    for (const path of [
+      "/.vite/manifest.json",
+      "/%2e%2e/%2e%2e/etc/passwd",
+      "/assets/..%2f..%2fpackage.json",
+    ]) {
       const res = await fetch(`${server.url}${path}`);
       const text = await res.text();
       expect(text, path).not.toContain("root:");

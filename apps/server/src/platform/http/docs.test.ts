@@ -50,7 +50,9 @@ describe.each(engines)("API docs (%s)", (engine) => {
       ]),
     );
     const ok = get.responses["200"].content["application/json"].schema;
-    expect(ok.properties.price).toEqual(expect.objectContaining({ type: "string", description: "decimal string" }));
+    expect(ok.properties.price).toEqual(
+      expect.objectContaining({ type: "string", description: "decimal string" }),
+    );
     const post = doc.paths["/api/gadgets/preview"]?.post;
     expect(post.requestBody.content["application/json"].schema.properties.name).toEqual(
       expect.objectContaining({ type: "string", minLength: 1, maxLength: 40 }),

@@ -31,7 +31,8 @@ export async function registerDocs(app: App): Promise<void> {
       openapi: "3.0.3",
       info: {
         title: "Softchat API",
-        description: "Chat, presence, notifications, wallet and trading. Errors are `{ error: { code, message, details } }`.",
+        description:
+          "Chat, presence, notifications, wallet and trading. Errors are `{ error: { code, message, details } }`.",
         version: "1.0.0",
       },
       components: {

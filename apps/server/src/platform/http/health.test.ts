@@ -57,7 +57,10 @@ describe.each(engines)("/health and /ready (%s)", (engine) => {
     await eventually(async () => {
       const ready = await fetch(`${node.url}/ready`);
       expect(ready.status).toBe(503);
-      expect(await ready.json()).toEqual({ status: "unavailable", checks: expect.objectContaining({ database: "down" }) });
+      expect(await ready.json()).toEqual({
+        status: "unavailable",
+        checks: expect.objectContaining({ database: "down" }),
+      });
     });
     expect((await fetch(`${node.url}/health`)).status).toBe(200);
     if (proxy) {

@@ -10,7 +10,11 @@ const echoModule: SoftchatModule = {
     app.post(
       "/api/echo/:itemId",
       {
-        schema: { params: z.object({ itemId: z.string() }), body: z.object({ text: z.string() }), tags: ["test"] },
+        schema: {
+          params: z.object({ itemId: z.string() }),
+          body: z.object({ text: z.string() }),
+          tags: ["test"],
+        },
       },
       async (request) => {
         request.log.info({ itemId: request.params.itemId }, "echo handler ran");
@@ -28,7 +32,10 @@ describe.each(engines)("HTTP hygiene (%s)", (engine) => {
 
   beforeAll(async () => {
     [node, closedToOthers] = await Promise.all([
-      startCustomApp(engine, [echoModule], { CORS_ORIGINS: `${ALLOWED},https://admin.softchat.example`, BODY_LIMIT_BYTES: "2048" }),
+      startCustomApp(engine, [echoModule], {
+        CORS_ORIGINS: `${ALLOWED},https://admin.softchat.example`,
+        BODY_LIMIT_BYTES: "2048",
+      }),
       startCustomApp(engine, [echoModule]),
     ]);
   });
@@ -76,7 +83,10 @@ describe.each(engines)("HTTP hygiene (%s)", (engine) => {
     expect(preflight.headers.get("access-control-allow-headers")).toContain("idempotency-key");
     expect(preflight.headers.get("access-control-allow-credentials")).toBeNull();
 
-    const res = await node.request("POST", "/api/echo/1", { body: { text: "hi" }, headers: { origin: ALLOWED } });
+    const res = await node.request("POST", "/api/echo/1", {
+      body: { text: "hi" },
+      headers: { origin: ALLOWED },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get("access-control-allow-origin")).toBe(ALLOWED);
     expect(res.headers.get("access-control-expose-headers")).toContain("x-request-id");
@@ -128,7 +138,9 @@ describe.each(engines)("HTTP hygiene (%s)", (engine) => {
     const kept = await node.request("GET", "/health", { headers: { "x-request-id": "edge-7f3a-01" } });
     expect(kept.headers.get("x-request-id")).toBe("edge-7f3a-01");
     expect(node.logs.some((l) => l.reqId === "edge-7f3a-01" && l.msg === "request completed")).toBe(true);
-    const replaced = await node.request("GET", "/health", { headers: { "x-request-id": "<script>alert(1)</script>" } });
+    const replaced = await node.request("GET", "/health", {
+      headers: { "x-request-id": "<script>alert(1)</script>" },
+    });
     expect(replaced.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
   });
 

@@ -7,12 +7,17 @@ import type { SoftchatModule } from "../../modules/index.js";
 const widgetsModule: SoftchatModule = {
   name: "widgets",
   register(app, ctx) {
-    const viewed = ctx.metrics.counter({ name: "widgets_viewed_total", help: "Widgets viewed", labelNames: ["kind"] });
+    const viewed = ctx.metrics.counter({
+      name: "widgets_viewed_total",
+      help: "Widgets viewed",
+      labelNames: ["kind"],
+    });
     app.get(
       "/api/widgets/:widgetId",
       { schema: { params: z.object({ widgetId: z.string() }) } },
       async (request, reply) => {
-        if (request.params.widgetId === "missing") return reply.status(404).send({ error: { code: "not_found", message: "no" } });
+        if (request.params.widgetId === "missing")
+          return reply.status(404).send({ error: { code: "not_found", message: "no" } });
         viewed.inc({ kind: "plain" });
         return { id: request.params.widgetId };
       },
@@ -40,7 +45,8 @@ describe.each(engines)("/metrics (%s)", (engine) => {
   });
 
   it("counts and times requests per route pattern, never per raw URL", async () => {
-    for (const id of ["a1", "b2", "c3"]) expect((await node.request("GET", `/api/widgets/${id}`)).status).toBe(200);
+    for (const id of ["a1", "b2", "c3"])
+      expect((await node.request("GET", `/api/widgets/${id}`)).status).toBe(200);
     await node.request("GET", "/api/widgets/missing");
     const res = await fetch(`${node.url}/metrics`);
     expect(res.headers.get("content-type")).toContain("text/plain");
@@ -71,7 +77,9 @@ describe.each(engines)("/metrics (%s)", (engine) => {
     const text = await (await fetch(`${node.url}/metrics`)).text();
     expect(sample(text, "socket_events_total", { event: "send_message", outcome: "ok" })).toBe(1);
     expect(sample(text, "socket_events_total", { event: "send_message", outcome: "rate_limited" })).toBe(1);
-    expect(sample(text, "socket_event_duration_seconds_sum", { event: "send_message", outcome: "ok" })).toBeCloseTo(0.012);
+    expect(
+      sample(text, "socket_event_duration_seconds_sum", { event: "send_message", outcome: "ok" }),
+    ).toBeCloseTo(0.012);
     expect(sample(text, "socket_connections", {})).toBe(1);
     expect(sample(text, "widgets_viewed_total", { kind: "plain" })).toBeGreaterThanOrEqual(1);
     expect(text).toContain("process_cpu_user_seconds_total");
@@ -83,6 +91,8 @@ describe.each(engines)("/metrics (%s)", (engine) => {
     const first = node.platform.metrics.counter({ ...config, labelNames: [...config.labelNames] });
     const second = node.platform.metrics.counter({ ...config, labelNames: [...config.labelNames] });
     expect(second).toBe(first);
-    expect(() => node.platform.metrics.gauge({ name: "gizmos_total", help: "Gizmos" })).toThrow(/another type/);
+    expect(() => node.platform.metrics.gauge({ name: "gizmos_total", help: "Gizmos" })).toThrow(
+      /another type/,
+    );
   });
 });

@@ -47,7 +47,9 @@ const NOT_HELMETS = new Set(["content-type", "content-length", "date", "connecti
  * (re-validating every CSP directive) on each request, tens of microseconds that were most of the cost
  * of a small request; the headers never change, so they are sent as constants instead.
  */
-export async function helmetHeaders(options: FastifyHelmetOptions = HELMET_OPTIONS): Promise<Record<string, string>> {
+export async function helmetHeaders(
+  options: FastifyHelmetOptions = HELMET_OPTIONS,
+): Promise<Record<string, string>> {
   const probe = Fastify({ logger: false });
   await probe.register(helmet, options);
   probe.get("/", async () => "");

@@ -30,14 +30,22 @@ const NO_KEY: IdempotencyClaim = { completed: false, complete: async () => {}, r
 
 /** Errors that are the final answer to a request (and so are replayed); others leave the key retryable. */
 export function isFinalError(err: unknown): err is AppError {
-  return err instanceof AppError && err.status >= 400 && err.status < 500 && err.status !== 409 && err.status !== 429;
+  return (
+    err instanceof AppError &&
+    err.status >= 400 &&
+    err.status < 500 &&
+    err.status !== 409 &&
+    err.status !== 429
+  );
 }
 
 /** The response an AppError is rendered as, for storing it as a request's first response. */
 export function errorResponse(err: AppError): StoredResponse {
   return {
     status: err.status,
-    body: { error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } },
+    body: {
+      error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) },
+    },
   };
 }
 

@@ -48,17 +48,15 @@ const POLL_MS = 20;
 
 /** The hash of a request: SHA-256 of its scope and canonical JSON (object keys sorted). */
 export function requestHash(scope: string, request: unknown): string {
-  return createHash("sha256")
-    .update(scope)
-    .update("\n")
-    .update(canonicalJson(request))
-    .digest("hex");
+  return createHash("sha256").update(scope).update("\n").update(canonicalJson(request)).digest("hex");
 }
 
 function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => {
     if (v && typeof v === "object" && !Array.isArray(v)) {
-      return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)));
+      return Object.fromEntries(
+        Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)),
+      );
     }
     return v;
   });
@@ -135,7 +133,10 @@ export function claimOf(req: IdempotencyRequest, owner: string): IdempotencyClai
         [req.userId, req.key, owner, response.status, JSON.stringify(response.body)],
       );
       if (rowCount !== 1) {
-        throw new AppError("conflict", "Another attempt with this Idempotency-Key took over; retry to see it");
+        throw new AppError(
+          "conflict",
+          "Another attempt with this Idempotency-Key took over; retry to see it",
+        );
       }
       settled(q);
     },

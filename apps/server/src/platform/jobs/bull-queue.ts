@@ -59,7 +59,8 @@ export class BullJobQueue implements JobQueue {
   }
 
   async deadLetters(queue?: string): Promise<DeadJob[]> {
-    const names = queue === undefined ? [...new Set([...this.queues.keys(), ...this.processors.keys()])] : [queue];
+    const names =
+      queue === undefined ? [...new Set([...this.queues.keys(), ...this.processors.keys()])] : [queue];
     const dead: DeadJob[] = [];
     for (const name of names) {
       for (const job of await this.queue(name).getFailed()) {
@@ -78,7 +79,7 @@ export class BullJobQueue implements JobQueue {
 
   async start(): Promise<void> {
     for (const [name, processor] of this.processors) {
-      const worker = new Worker(encodePart(name), (job: Job) => this.run(name, processor, job), {
+      const worker = new Worker(encodePart(name), (job: Job) => this.run(processor, job), {
         connection: this.connection,
         prefix: this.prefix,
         concurrency: this.options.concurrency,
@@ -105,8 +106,8 @@ export class BullJobQueue implements JobQueue {
     await Promise.allSettled(queues.map((q) => q.close()));
   }
 
-  private run(name: string, processor: JobProcessor<unknown>, job: Job): Promise<void> {
-    return processor(job.data, { attempt: job.attemptsMade + 1, jobId: decodeJobId(job.id) }).then(() => undefined);
+  private async run(processor: JobProcessor<unknown>, job: Job): Promise<void> {
+    await processor(job.data, { attempt: job.attemptsMade + 1, jobId: decodeJobId(job.id) });
   }
 
   private queue(name: string): Queue {

@@ -10,7 +10,10 @@ interface Pending {
   options: JobOptions;
 }
 
-/** In-process queue with retries and exponential backoff; the embedded-mode JobQueue. */
+/**
+ * In-process queue with retries and exponential backoff; the embedded-mode JobQueue. Job data goes through
+ * JSON as it does on Redis, so a job that would not survive BullMQ (a bigint, a Date) fails here too.
+ */
 export class MemoryJobQueue implements JobQueue {
   private readonly processors = new Map<string, JobProcessor<unknown>>();
   private readonly known = new Set<string>();
@@ -27,11 +30,12 @@ export class MemoryJobQueue implements JobQueue {
   }
 
   async enqueue<D>(queue: string, data: D, options: JobOptions = {}): Promise<void> {
+    const payload = asJson(data);
     const jobId = options.jobId ?? randomUUID();
     const key = `${queue}:${jobId}`;
     if (this.known.has(key)) return;
     this.known.add(key);
-    const job: Pending = { queue, jobId, data, attempt: 1, options };
+    const job: Pending = { queue, jobId, data: payload, attempt: 1, options };
     if (!this.started) this.backlog.push(job);
     else this.schedule(job, options.delayMs ?? 0);
   }
@@ -91,4 +95,11 @@ export class MemoryJobQueue implements JobQueue {
       this.schedule({ ...job, attempt: job.attempt + 1 }, backoff);
     }
   }
+}
+
+/** A copy of `data` as Redis would hand it back: JSON in, JSON out. */
+function asJson(data: unknown): unknown {
+  const json = JSON.stringify(data);
+  if (json === undefined) throw new TypeError("job data must be JSON");
+  return JSON.parse(json);
 }

@@ -27,24 +27,37 @@ async function durableDatabase(engine: Engine): Promise<DurableDatabase> {
     const dir = join(root, "pglite");
     const first = await openPglite(dir, new Blob([readFileSync(inject("pgliteTemplate"))]));
     await first.close();
-    return { open: () => openPglite(dir), destroy: async () => rmSync(root, { recursive: true, force: true }) };
+    return {
+      open: () => openPglite(dir),
+      destroy: async () => rmSync(root, { recursive: true, force: true }),
+    };
   }
   const testDb = await createTestDatabase(engine);
   const { rows } = await testDb.db.query<{ schema: string }>("SELECT current_schema() AS schema");
   const url = process.env.TEST_DATABASE_URL ?? "";
-  return { open: () => openPostgres({ url, poolSize: 4, schema: rows[0]?.schema }), destroy: () => testDb.cleanup() };
+  return {
+    open: () => openPostgres({ url, poolSize: 4, schema: rows[0]?.schema }),
+    destroy: () => testDb.cleanup(),
+  };
 }
 
 /** Waits until every event in the table is marked delivered: from then on none can be delivered again. */
 async function allDelivered(db: Database): Promise<void> {
   await eventually(async () => {
-    const { rows } = await db.query<{ n: string }>("SELECT count(*) AS n FROM outbox WHERE delivered_at IS NULL");
+    const { rows } = await db.query<{ n: string }>(
+      "SELECT count(*) AS n FROM outbox WHERE delivered_at IS NULL",
+    );
     expect(rows[0]?.n).toBe("0");
   });
 }
 
 /** Publishes one event per payload, each in a committed transaction of its own. */
-async function publishCommitted(db: Database, outbox: Outbox, topic: string, payloads: unknown[]): Promise<void> {
+async function publishCommitted(
+  db: Database,
+  outbox: Outbox,
+  topic: string,
+  payloads: unknown[],
+): Promise<void> {
   for (const payload of payloads) await db.transaction((tx) => outbox.publish(tx, topic, payload));
 }
 
@@ -99,7 +112,12 @@ describe.each(engines)("outbox (%s)", (engine) => {
       second.push(e.id);
     });
     outbox.start();
-    await publishCommitted(db, outbox, "order.filled", Array.from({ length: 15 }, (_, i) => ({ i })));
+    await publishCommitted(
+      db,
+      outbox,
+      "order.filled",
+      Array.from({ length: 15 }, (_, i) => ({ i })),
+    );
     await db.transaction(async (tx) => {
       for (let i = 15; i < 25; i++) await outbox.publish(tx, "order.filled", { i });
     });
@@ -200,8 +218,18 @@ describe.each(engines)("outbox (%s)", (engine) => {
       node.start();
     }
     await Promise.all([
-      publishCommitted(dbA, nodeA, "chat.message", Array.from({ length: 20 }, (_, i) => ({ i }))),
-      publishCommitted(dbB, nodeB, "chat.message", Array.from({ length: 20 }, (_, i) => ({ i }))),
+      publishCommitted(
+        dbA,
+        nodeA,
+        "chat.message",
+        Array.from({ length: 20 }, (_, i) => ({ i })),
+      ),
+      publishCommitted(
+        dbB,
+        nodeB,
+        "chat.message",
+        Array.from({ length: 20 }, (_, i) => ({ i })),
+      ),
     ]);
     await eventually(() => expect(deliveries.length).toBeGreaterThanOrEqual(40));
     await allDelivered(dbA);

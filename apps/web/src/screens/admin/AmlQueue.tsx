@@ -21,7 +21,8 @@ export function AmlQueue({ onManageUser }: { onManageUser: (userId: string) => v
   const statusId = useId();
   const flags = useQuery({
     queryKey: ["admin", "aml", status],
-    queryFn: () => client.request<Page<AmlFlag>>("GET", "/api/admin/aml/flags", { query: { status, limit: 50 } }),
+    queryFn: () =>
+      client.request<Page<AmlFlag>>("GET", "/api/admin/aml/flags", { query: { status, limit: 50 } }),
   });
   const act = useMutation({
     mutationFn: ({ flag, action }: { flag: AmlFlag; action: "resolved" | "dismissed" | "freeze" }) =>
@@ -57,12 +58,17 @@ export function AmlQueue({ onManageUser }: { onManageUser: (userId: string) => v
             <div>
               <strong>{RULE_LABEL[flag.rule]}</strong> <span className="status-pill">{flag.severity}</span>
               <div className="muted small">
-                User <code>{flag.userId}</code> · <time dateTime={flag.triggeredAt}>{dateFormat.format(new Date(flag.triggeredAt))}</time>
+                User <code>{flag.userId}</code> ·{" "}
+                <time dateTime={flag.triggeredAt}>{dateFormat.format(new Date(flag.triggeredAt))}</time>
               </div>
               {flag.note && <div className="small user-text">Note: {flag.note}</div>}
             </div>
             <div className="actions">
-              <button type="button" className="button secondary small" onClick={() => onManageUser(flag.userId)}>
+              <button
+                type="button"
+                className="button secondary small"
+                onClick={() => onManageUser(flag.userId)}
+              >
                 Manage user
               </button>
               {flag.status === "open" && (

@@ -79,7 +79,8 @@ export function UserAdmin({ initialUserId }: { initialUserId: string }) {
           }}
         >
           <p>
-            <strong className="user-text">{user.username}</strong> <span className="muted user-text">{user.email}</span>
+            <strong className="user-text">{user.username}</strong>{" "}
+            <span className="muted user-text">{user.email}</span>
             {user.frozen && <span className="status-pill frozen">Frozen</span>}
           </p>
           <div className="field">

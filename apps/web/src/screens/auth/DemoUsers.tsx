@@ -8,7 +8,11 @@ import { queryKeys } from "../../app/query-keys.js";
  * fills the sign-in form, so trying Softchat takes one click. Scaled deployments list none.
  */
 export function DemoUsers({ onPick }: { onPick: (account: DemoAccount) => void }) {
-  const meta = useQuery({ queryKey: queryKeys.meta, queryFn: fetchMeta, staleTime: Number.POSITIVE_INFINITY });
+  const meta = useQuery({
+    queryKey: queryKeys.meta,
+    queryFn: fetchMeta,
+    staleTime: Number.POSITIVE_INFINITY,
+  });
   const demoUsers = meta.data?.mode === "embedded" ? meta.data.demoUsers : [];
   if (demoUsers.length === 0) return null;
   return (

@@ -24,7 +24,9 @@ export default function SignInScreen() {
       await client.auth.login({ email, password });
     } catch (err) {
       setError(
-        errorCode(err) === "unauthenticated" ? "That email and password do not match an account." : describeError(err),
+        errorCode(err) === "unauthenticated"
+          ? "That email and password do not match an account."
+          : describeError(err),
       );
       setBusy(false);
     }

@@ -95,6 +95,7 @@ export function MessageList(props: Props) {
       aria-label="Messages"
       aria-live="polite"
       aria-relevant="additions"
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must take focus so keyboard users can scroll it
       tabIndex={0}
       data-testid="message-list"
     >
@@ -103,7 +104,9 @@ export function MessageList(props: Props) {
           Loading older messages…
         </div>
       )}
-      {!hasOlder && rows.length > 0 && <div className="older-status muted">This is the beginning of the room.</div>}
+      {!hasOlder && rows.length > 0 && (
+        <div className="older-status muted">This is the beginning of the room.</div>
+      )}
       {rows.length === 0 && <p className="muted empty-room">No messages yet. Say hello!</p>}
       <div className="message-canvas" style={{ height: virtualizer.getTotalSize() }}>
         {virtualizer.getVirtualItems().map((item) => {
@@ -118,7 +121,19 @@ export function MessageList(props: Props) {
               className="message-slot"
               style={{ transform: `translateY(${item.start}px)` }}
             >
-              <div className={mine ? "message mine" : "message"} data-testid="message" data-status={row.pending ? (row.pending.status === "failed" ? "failed" : live ? "sending" : "queued") : undefined}>
+              <div
+                className={mine ? "message mine" : "message"}
+                data-testid="message"
+                data-status={
+                  row.pending
+                    ? row.pending.status === "failed"
+                      ? "failed"
+                      : live
+                        ? "sending"
+                        : "queued"
+                    : undefined
+                }
+              >
                 <div className="message-meta">
                   <span className="sender">{mine ? "You" : nameOf(row.senderId)}</span>{" "}
                   <time dateTime={row.createdAt}>{timeFormat.format(new Date(row.createdAt))}</time>
@@ -130,10 +145,18 @@ export function MessageList(props: Props) {
                     {row.pending.status === "failed" && (
                       <>
                         {row.pending.error && <span>: {row.pending.error}</span>}{" "}
-                        <button type="button" className="link-button" onClick={() => onRetry(row.pending?.clientId ?? row.key)}>
+                        <button
+                          type="button"
+                          className="link-button"
+                          onClick={() => onRetry(row.pending?.clientId ?? row.key)}
+                        >
                           Retry
                         </button>{" "}
-                        <button type="button" className="link-button" onClick={() => onDiscard(row.pending?.clientId ?? row.key)}>
+                        <button
+                          type="button"
+                          className="link-button"
+                          onClick={() => onDiscard(row.pending?.clientId ?? row.key)}
+                        >
                           Discard
                         </button>
                       </>

@@ -46,11 +46,21 @@ export function NewRoomForm() {
       <fieldset className="room-type">
         <legend>Who can join</legend>
         <label>
-          <input type="radio" name="room-type" checked={type === "public"} onChange={() => setType("public")} />{" "}
+          <input
+            type="radio"
+            name="room-type"
+            checked={type === "public"}
+            onChange={() => setType("public")}
+          />{" "}
           Anyone with the link
         </label>
         <label>
-          <input type="radio" name="room-type" checked={type === "private"} onChange={() => setType("private")} />{" "}
+          <input
+            type="radio"
+            name="room-type"
+            checked={type === "private"}
+            onChange={() => setType("private")}
+          />{" "}
           Only people I add
         </label>
       </fieldset>

@@ -72,7 +72,9 @@ export function RoomView({ room, myId }: { room: ChatRoomSummary; myId: string }
           {peer && <PresenceDot status={peer.presence.status} />} {room.name}
         </h1>
         <span className="muted room-kind">
-          {room.type === "dm" ? `Direct messages${peer ? `, ${peer.presence.status}` : ""}` : `${room.type} room`}
+          {room.type === "dm"
+            ? `Direct messages${peer ? `, ${peer.presence.status}` : ""}`
+            : `${room.type} room`}
         </span>
         <button
           type="button"
@@ -126,7 +128,12 @@ export function RoomView({ room, myId }: { room: ChatRoomSummary; myId: string }
         </div>
         {showMembers && (
           <div id="room-members" className="room-members">
-            <MembersPanel members={members} myId={myId} onMessage={openDm} busyUserId={dm.variables ?? null} />
+            <MembersPanel
+              members={members}
+              myId={myId}
+              onMessage={openDm}
+              busyUserId={dm.variables ?? null}
+            />
           </div>
         )}
       </div>

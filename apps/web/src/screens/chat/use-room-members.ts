@@ -21,7 +21,10 @@ export function useRoomMembers(roomId: string, enabled: boolean) {
             ...page,
             items: page.items.map((m) =>
               m.userId === userId
-                ? { ...m, presence: { ...m.presence, status, lastSeenAt: lastSeenAt ?? m.presence.lastSeenAt } }
+                ? {
+                    ...m,
+                    presence: { ...m.presence, status, lastSeenAt: lastSeenAt ?? m.presence.lastSeenAt },
+                  }
                 : m,
             ),
           }
@@ -39,7 +42,8 @@ export function useRoomMembers(roomId: string, enabled: boolean) {
     if (e.roomId === roomId) void queryClient.invalidateQueries({ queryKey: queryKeys.roomUsers(roomId) });
   });
   useOnResync((info) => {
-    if (info.via === "reconnect") void queryClient.invalidateQueries({ queryKey: queryKeys.roomUsers(roomId) });
+    if (info.via === "reconnect")
+      void queryClient.invalidateQueries({ queryKey: queryKeys.roomUsers(roomId) });
   });
 
   const members = query.data?.items ?? [];

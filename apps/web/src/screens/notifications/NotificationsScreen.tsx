@@ -43,7 +43,9 @@ export default function NotificationsScreen() {
         </p>
       )}
       {list.isLoading && <p className="muted">Loading…</p>}
-      {!list.isLoading && items.length === 0 && <p className="muted">Nothing yet. News about your account shows up here.</p>}
+      {!list.isLoading && items.length === 0 && (
+        <p className="muted">Nothing yet. News about your account shows up here.</p>
+      )}
       <ul className="list notifications" data-testid="notifications">
         {items.map((n) => (
           <li key={n.id} className="notification" data-read={n.read} data-testid="notification">

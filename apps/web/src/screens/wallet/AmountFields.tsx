@@ -2,7 +2,15 @@ import { useId } from "react";
 import { WALLET_ASSETS } from "../../lib/money.js";
 
 /** The asset picker every wallet form uses. */
-export function AssetSelect({ value, onChange, label = "Asset" }: { value: string; onChange: (asset: string) => void; label?: string }) {
+export function AssetSelect({
+  value,
+  onChange,
+  label = "Asset",
+}: {
+  value: string;
+  onChange: (asset: string) => void;
+  label?: string;
+}) {
   const id = useId();
   return (
     <div className="field">

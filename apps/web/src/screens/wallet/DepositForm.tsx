@@ -17,7 +17,10 @@ export function DepositForm({ onDone }: { onDone: () => void }) {
 
   const deposit = useMutation({
     mutationFn: (value: string) =>
-      client.wallet.deposit({ asset, amount: value, provider: "sandbox" }, { idempotencyKey: attempt.keyFor() }),
+      client.wallet.deposit(
+        { asset, amount: value, provider: "sandbox" },
+        { idempotencyKey: attempt.keyFor() },
+      ),
     // A refusal is final for this attempt: trying again (after topping up, say) is a new operation.
     onError: (err) => {
       if (isClientError(err)) attempt.done();

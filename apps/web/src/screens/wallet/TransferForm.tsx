@@ -29,7 +29,12 @@ export function TransferForm({ onDone }: { onDone: (transfer: WalletTransfer) =>
   const send = useMutation({
     mutationFn: (amount: string) =>
       client.wallet.transfer(
-        { to: draft.to.trim(), asset: draft.asset, amount, ...(draft.note.trim() ? { note: draft.note.trim() } : {}) },
+        {
+          to: draft.to.trim(),
+          asset: draft.asset,
+          amount,
+          ...(draft.note.trim() ? { note: draft.note.trim() } : {}),
+        },
         { idempotencyKey: attempt.keyFor() },
       ),
     // A refusal is final for this attempt: trying again (after topping up, say) is a new operation.
@@ -68,7 +73,8 @@ export function TransferForm({ onDone }: { onDone: (transfer: WalletTransfer) =>
       <section className="confirm" aria-labelledby="confirm-title" data-testid="transfer-confirm">
         <h3 id="confirm-title">Confirm the transfer</h3>
         <p className="confirm-amount">
-          Send <strong>{formatMoney(review.amount, draft.asset)}</strong> to <strong>{draft.to.trim()}</strong>
+          Send <strong>{formatMoney(review.amount, draft.asset)}</strong> to{" "}
+          <strong>{draft.to.trim()}</strong>
         </p>
         {draft.note.trim() && <p className="muted">Note: {draft.note.trim()}</p>}
         <p className="muted">Transfers between Softchat users arrive at once and cannot be undone.</p>
@@ -78,10 +84,20 @@ export function TransferForm({ onDone }: { onDone: (transfer: WalletTransfer) =>
           </p>
         )}
         <div className="actions">
-          <button type="button" className="button" onClick={() => send.mutate(review.amount)} disabled={send.isPending}>
+          <button
+            type="button"
+            className="button"
+            onClick={() => send.mutate(review.amount)}
+            disabled={send.isPending}
+          >
             {send.isPending ? "Sending…" : "Confirm and send"}
           </button>
-          <button type="button" className="button secondary" onClick={() => setReview(null)} disabled={send.isPending}>
+          <button
+            type="button"
+            className="button secondary"
+            onClick={() => setReview(null)}
+            disabled={send.isPending}
+          >
             Back
           </button>
         </div>
@@ -115,7 +131,12 @@ export function TransferForm({ onDone }: { onDone: (transfer: WalletTransfer) =>
           error={errors.amount}
         />
       </div>
-      <Field label="Note (optional)" maxLength={280} value={draft.note} onChange={(e) => set("note")(e.target.value)} />
+      <Field
+        label="Note (optional)"
+        maxLength={280}
+        value={draft.note}
+        onChange={(e) => set("note")(e.target.value)}
+      />
       <button type="submit" className="button">
         Review transfer
       </button>

@@ -23,7 +23,11 @@ export default function WalletScreen() {
   const queryClient = useQueryClient();
   const [action, setAction] = useState<Action>("send");
   // Money screens always ask the server: no cached balance is shown as current.
-  const balances = useQuery({ queryKey: queryKeys.balances, queryFn: () => client.wallet.balance(), staleTime: 0 });
+  const balances = useQuery({
+    queryKey: queryKeys.balances,
+    queryFn: () => client.wallet.balance(),
+    staleTime: 0,
+  });
   useWalletLive();
 
   const refresh = () => {
@@ -45,7 +49,8 @@ export default function WalletScreen() {
         </section>
         <section className="card" aria-labelledby="move-title">
           <h2 id="move-title">Move money</h2>
-          <div className="segmented" role="group" aria-label="What to do">
+          <fieldset className="segmented">
+            <legend className="visually-hidden">What to do</legend>
             {ACTIONS.map((a) => (
               <button
                 key={a.id}
@@ -57,7 +62,7 @@ export default function WalletScreen() {
                 {a.label}
               </button>
             ))}
-          </div>
+          </fieldset>
           {action === "send" && <TransferForm onDone={refresh} />}
           {action === "deposit" && <DepositForm onDone={refresh} />}
           {action === "withdraw" && <WithdrawForm onDone={refresh} />}

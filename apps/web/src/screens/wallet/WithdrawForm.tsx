@@ -22,7 +22,10 @@ export function WithdrawForm({ onDone }: { onDone: () => void }) {
 
   const withdraw = useMutation({
     mutationFn: (value: string) =>
-      client.wallet.withdraw({ asset, amount: value, destination: destination.trim() }, { idempotencyKey: attempt.keyFor() }),
+      client.wallet.withdraw(
+        { asset, amount: value, destination: destination.trim() },
+        { idempotencyKey: attempt.keyFor() },
+      ),
     // A refusal is final for this attempt: trying again (after topping up, say) is a new operation.
     onError: (err) => {
       if (isClientError(err)) attempt.done();
@@ -31,7 +34,9 @@ export function WithdrawForm({ onDone }: { onDone: () => void }) {
       attempt.done();
       setReview(null);
       setAmount("");
-      setDone(`Withdrawal of ${formatMoney(result.amount, result.asset)} requested; it is held until it is paid out.`);
+      setDone(
+        `Withdrawal of ${formatMoney(result.amount, result.asset)} requested; it is held until it is paid out.`,
+      );
       onDone();
     },
   });
@@ -64,10 +69,20 @@ export function WithdrawForm({ onDone }: { onDone: () => void }) {
           </p>
         )}
         <div className="actions">
-          <button type="button" className="button" onClick={() => withdraw.mutate(review)} disabled={withdraw.isPending}>
+          <button
+            type="button"
+            className="button"
+            onClick={() => withdraw.mutate(review)}
+            disabled={withdraw.isPending}
+          >
             {withdraw.isPending ? "Requesting…" : "Confirm withdrawal"}
           </button>
-          <button type="button" className="button secondary" onClick={() => setReview(null)} disabled={withdraw.isPending}>
+          <button
+            type="button"
+            className="button secondary"
+            onClick={() => setReview(null)}
+            disabled={withdraw.isPending}
+          >
             Back
           </button>
         </div>

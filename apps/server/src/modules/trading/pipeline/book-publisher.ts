@@ -99,6 +99,8 @@ export class BookPublisher {
 
   /** Runs cache writes and sends one after another, so a newer snapshot is never overwritten by an older. */
   private enqueue(fn: () => Promise<void>): void {
-    this.chain = this.chain.then(fn).catch((err) => this.ctx.logger.warn({ err }, "order book publish failed"));
+    this.chain = this.chain
+      .then(fn)
+      .catch((err) => this.ctx.logger.warn({ err }, "order book publish failed"));
   }
 }

@@ -13,7 +13,9 @@ export interface PendingCommand {
 
 /** Makes sure the pair has its state row. */
 export async function ensurePairState(q: Queryable, pairId: string): Promise<void> {
-  await q.query("INSERT INTO trading_pair_state (pair_id) VALUES ($1) ON CONFLICT (pair_id) DO NOTHING", [pairId]);
+  await q.query("INSERT INTO trading_pair_state (pair_id) VALUES ($1) ON CONFLICT (pair_id) DO NOTHING", [
+    pairId,
+  ]);
 }
 
 /**
@@ -21,7 +23,11 @@ export async function ensurePairState(q: Queryable, pairId: string): Promise<voi
  * epoch is refused. Waits for a transaction of the former holder still in flight (it holds the row lock),
  * so what that one commits is part of the book the new holder rebuilds.
  */
-export async function beginEpoch(q: Queryable, pairId: string, holder: string): Promise<{ epoch: string; lastSeq: string }> {
+export async function beginEpoch(
+  q: Queryable,
+  pairId: string,
+  holder: string,
+): Promise<{ epoch: string; lastSeq: string }> {
   const { rows } = await q.query<{ epoch: string; last_seq: string }>(
     `UPDATE trading_pair_state SET epoch = epoch + 1, holder = $2, acquired_at = now()
       WHERE pair_id = $1 RETURNING epoch, last_seq`,
@@ -49,7 +55,11 @@ export async function setLastSeq(q: Queryable, pairId: string, seq: bigint): Pro
 }
 
 /** The next commands of a pair in intake order, leaving out parked ones and those waiting for a retry. */
-export async function pendingCommands(q: Queryable, pairId: string, limit: number): Promise<PendingCommand[]> {
+export async function pendingCommands(
+  q: Queryable,
+  pairId: string,
+  limit: number,
+): Promise<PendingCommand[]> {
   const { rows } = await q.query<{ kind: "place" | "cancel"; order_id: string }>(
     `SELECT kind, order_id FROM (
        SELECT 'place' AS kind, id AS order_id, intake_seq AS k FROM trading_orders

@@ -59,12 +59,23 @@ export class PairEngine {
    * Takes the pair over on this node (a new epoch), rebuilds its book from the resting orders in time
    * priority, and publishes a snapshot whose `seq` is above every update a former holder sent.
    */
-  static async start(ctx: AppContext, pair: PairSpec, holder: string, options: PipelineOptions): Promise<PairEngine> {
+  static async start(
+    ctx: AppContext,
+    pair: PairSpec,
+    holder: string,
+    options: PipelineOptions,
+  ): Promise<PairEngine> {
     await ensurePairState(ctx.db, pair.pairId);
     const { epoch, lastSeq } = await ctx.db.transaction((tx) => beginEpoch(tx, pair.pairId, holder));
     const engine = await loadBook(ctx, pair, options);
     // Each update needs at least one command, so a former holder never sent a seq above its last command's.
-    const book = new BookPublisher(ctx, pair, engine.depth(), Number(lastSeq) + 1, options.maxUpdatesPerSecond);
+    const book = new BookPublisher(
+      ctx,
+      pair,
+      engine.depth(),
+      Number(lastSeq) + 1,
+      options.maxUpdatesPerSecond,
+    );
     ctx.logger.info({ pairId: pair.pairId, epoch, resting: engine.size }, "trading engine started");
     return new PairEngine(ctx, pair, epoch, engine, book, options);
   }
@@ -125,7 +136,10 @@ export class PairEngine {
         const result = this.engine.execute(commandFor(order, command.kind));
         if (command.kind === "place") order.seq = seq.toString();
         else order.cancelSeq = seq.toString();
-        const others = await lockOrders(tx, orderIdsOf(result).filter((id) => id !== order.id));
+        const others = await lockOrders(
+          tx,
+          orderIdsOf(result).filter((id) => id !== order.id),
+        );
         others.set(order.id, order);
         await settleCommand(this.ctx, tx, this.pair, seq, result, others);
         return result;
@@ -151,7 +165,10 @@ export class PairEngine {
       return true;
     } catch (err) {
       this.stopped = true;
-      this.ctx.logger.error({ err, pairId: this.pair.pairId }, "trading engine could not rebuild its book; stopping");
+      this.ctx.logger.error(
+        { err, pairId: this.pair.pairId },
+        "trading engine could not rebuild its book; stopping",
+      );
       return false;
     }
   }
@@ -161,7 +178,8 @@ export class PairEngine {
     const fields = { err, pairId: this.pair.pairId, orderId: command.orderId, kind: command.kind };
     try {
       const parked = await recordFailure(this.ctx.db, command.orderId, err.message, maxAttempts, retryBaseMs);
-      if (parked) this.ctx.logger.error(fields, "trading command parked after repeated failures; funds stay held");
+      if (parked)
+        this.ctx.logger.error(fields, "trading command parked after repeated failures; funds stay held");
       else this.ctx.logger.warn(fields, "trading command failed, will retry");
     } catch (failure) {
       this.ctx.logger.error({ ...fields, failure }, "could not record a trading command failure");

@@ -39,8 +39,12 @@ export interface BatcherOptions {
   /** How long the first job of a batch waits for company (ms). */
   windowMs: number;
   maxBatch: number;
+  /** Most jobs waiting; past it `submit` refuses with 503 `unavailable` rather than queue without bound. */
+  maxQueued: number;
   /** Batches in flight at once; their locks are taken in one global order, so they cannot deadlock. */
   lanes: number;
+  /** Told about every committed batch: its size, how many jobs were refused, how long it took (ms). */
+  observe?: (batch: { size: number; refused: number; durationMs: number }) => void;
 }
 
 type BatcherContext = Pick<AppContext, "db" | "outbox" | "logger">;
@@ -72,6 +76,9 @@ export class LedgerBatcher {
   /** Queues a job; resolves once its batch committed, rejects with the job's own refusal or error. */
   submit<R>(job: LedgerJob<R>): Promise<JobResult<R>> {
     if (this.closed) return Promise.reject(new AppError("unavailable", "The wallet is shutting down"));
+    if (this.queue.length >= this.options.maxQueued) {
+      return Promise.reject(new AppError("unavailable", "The wallet is busy; try again shortly"));
+    }
     return new Promise<JobResult<R>>((resolve, reject) => {
       this.queue.push({ job, resolve: resolve as Pending["resolve"], reject });
       this.schedule();
@@ -84,7 +91,7 @@ export class LedgerBatcher {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     while (this.queue.length > 0 || this.running.size > 0) {
-      this.drain();
+      this.scope.runInAsyncScope(() => this.drain());
       await Promise.allSettled([...this.running]);
     }
   }
@@ -114,9 +121,15 @@ export class LedgerBatcher {
 
   private async runBatch(batch: Pending[]): Promise<void> {
     try {
+      const started = performance.now();
       const resolved = resolveOps(batch.map((p) => p.job.op));
       await this.ensureRows(resolved, batch);
       const results = await this.ctx.db.transaction((tx) => this.applyBatch(tx, batch, resolved));
+      this.options.observe?.({
+        size: batch.length,
+        refused: results.filter((r) => !r.ok).length,
+        durationMs: performance.now() - started,
+      });
       results.forEach((r, i) => {
         const p = batch[i];
         if (!p) return;

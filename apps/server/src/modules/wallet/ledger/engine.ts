@@ -38,7 +38,9 @@ function refValid(ref: AccountRef): boolean {
 export function resolveOps(ops: LedgerOp[]): ResolvedOp[] {
   return ops.map((op) => {
     if (op.type !== "transfers") {
-      return isUuid(op.holdId) ? { op, specs: [] } : { op, specs: [], invalid: new AppError("not_found", "Hold not found") };
+      return isUuid(op.holdId)
+        ? { op, specs: [] }
+        : { op, specs: [], invalid: new AppError("not_found", "Hold not found") };
     }
     if (op.transfers.some((t) => !refValid(t.from) || !refValid(t.to))) {
       return { op, specs: [], invalid: new AppError("not_found", "Account not found") };

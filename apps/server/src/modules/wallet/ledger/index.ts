@@ -54,7 +54,12 @@ export async function hold(
   operationId: string = randomUUID(),
 ): Promise<string> {
   const { expiresAt, ...rest } = spec;
-  const applied = await transfer(ctx, tx, [{ ...rest, pending: expiresAt ? { expiresAt } : {} }], operationId);
+  const applied = await transfer(
+    ctx,
+    tx,
+    [{ ...rest, pending: expiresAt ? { expiresAt } : {} }],
+    operationId,
+  );
   const created = applied.transfers[0];
   if (!created) throw new Error("the ledger created no hold");
   return created.id;
@@ -68,7 +73,12 @@ export function postHold(
   amount?: bigint,
   operationId: string = randomUUID(),
 ): Promise<Applied> {
-  return applyOne(ctx, tx, { type: "post", operationId, holdId, ...(amount === undefined ? {} : { amount }) });
+  return applyOne(ctx, tx, {
+    type: "post",
+    operationId,
+    holdId,
+    ...(amount === undefined ? {} : { amount }),
+  });
 }
 
 /** Voids a hold: everything it reserved is released. Once per hold; a posted hold cannot be voided. */

@@ -21,20 +21,31 @@ describe.each(engines)("ledger API for other modules on %s", (engine) => {
     if (!b) throw new Error("no USD");
     return { available: b.available, pending: b.pending, total: b.total };
   };
-  const inTx = <T>(fn: (tx: Parameters<Parameters<TestServer["platform"]["db"]["transaction"]>[0]>[0]) => Promise<T>) =>
-    server.platform.db.transaction(fn);
+  const inTx = <T>(
+    fn: (tx: Parameters<Parameters<TestServer["platform"]["db"]["transaction"]>[0]>[0]) => Promise<T>,
+  ) => server.platform.db.transaction(fn);
 
   it("holds funds, posts part of a hold and releases the rest", async () => {
     const a = await createUser(server.platform);
     await creditForDemo(server.platform, a.id, "USD", 10_000n);
     const holdId = await inTx((tx) =>
-      hold(server.platform, tx, { from: { userId: a.id }, to: { system: "escrow" }, asset: "USD", amount: 4_000n, kind: "escrow" }),
+      hold(server.platform, tx, {
+        from: { userId: a.id },
+        to: { system: "escrow" },
+        asset: "USD",
+        amount: 4_000n,
+        kind: "escrow",
+      }),
     );
     expect(await usd(a.id)).toEqual({ available: 6_000n, pending: 4_000n, total: 10_000n });
     await inTx((tx) => postHold(server.platform, tx, holdId, 1_500n));
     expect(await usd(a.id)).toEqual({ available: 8_500n, pending: 0n, total: 8_500n });
-    await expect(inTx((tx) => postHold(server.platform, tx, holdId))).rejects.toMatchObject({ code: "conflict" });
-    await expect(inTx((tx) => voidHold(server.platform, tx, holdId))).rejects.toMatchObject({ code: "conflict" });
+    await expect(inTx((tx) => postHold(server.platform, tx, holdId))).rejects.toMatchObject({
+      code: "conflict",
+    });
+    await expect(inTx((tx) => voidHold(server.platform, tx, holdId))).rejects.toMatchObject({
+      code: "conflict",
+    });
     expect(await ledgerInvariants(server)).toEqual({ imbalanced: [], negativeUsers: 0, mismatchedTotals: 0 });
   });
 
@@ -42,7 +53,13 @@ describe.each(engines)("ledger API for other modules on %s", (engine) => {
     const a = await createUser(server.platform);
     await creditForDemo(server.platform, a.id, "USD", 1_000n);
     const holdId = await inTx((tx) =>
-      hold(server.platform, tx, { from: { userId: a.id }, to: { system: "exchange_settlement" }, asset: "USD", amount: 700n, kind: "trade" }),
+      hold(server.platform, tx, {
+        from: { userId: a.id },
+        to: { system: "exchange_settlement" },
+        asset: "USD",
+        amount: 700n,
+        kind: "trade",
+      }),
     );
     await expect(inTx((tx) => postHold(server.platform, tx, holdId, 701n))).rejects.toMatchObject({
       code: "invalid_amount",
@@ -65,8 +82,12 @@ describe.each(engines)("ledger API for other modules on %s", (engine) => {
       }),
     );
     expect((await usd(a.id)).available).toBe(700n);
-    await eventually(async () => expect(await usd(a.id)).toEqual({ available: 1_000n, pending: 0n, total: 1_000n }));
-    await expect(inTx((tx) => postHold(server.platform, tx, holdId))).rejects.toMatchObject({ code: "conflict" });
+    await eventually(async () =>
+      expect(await usd(a.id)).toEqual({ available: 1_000n, pending: 0n, total: 1_000n }),
+    );
+    await expect(inTx((tx) => postHold(server.platform, tx, holdId))).rejects.toMatchObject({
+      code: "conflict",
+    });
     const { rows } = await server.platform.db.query<{ status: string }>(
       "SELECT status FROM ledger_holds WHERE transfer_id = $1",
       [holdId],
@@ -118,7 +139,10 @@ describe.each(engines)("ledger API for other modules on %s", (engine) => {
     );
     expect(BigInt(rows[0]?.net ?? "0")).toBeLessThan(0n);
     await expect(
-      server.platform.db.query("UPDATE ledger_accounts SET debits_posted = debits_posted + 101 WHERE user_id = $1", [a.id]),
+      server.platform.db.query(
+        "UPDATE ledger_accounts SET debits_posted = debits_posted + 101 WHERE user_id = $1",
+        [a.id],
+      ),
     ).rejects.toThrow(/ledger_user_account_not_negative/);
     await expect(server.platform.db.query("UPDATE ledger_transfers SET amount = amount + 1")).rejects.toThrow(
       /immutable/,
@@ -137,7 +161,13 @@ describe.each(engines)("ledger API for other modules on %s", (engine) => {
             type: "transfers",
             operationId: crypto.randomUUID(),
             transfers: [
-              { from: { userId: users[i % 5]?.id ?? "" }, to: { system: "fees" }, asset: "SOFT", amount: 1_000n, kind: "fee" },
+              {
+                from: { userId: users[i % 5]?.id ?? "" },
+                to: { system: "fees" },
+                asset: "SOFT",
+                amount: 1_000n,
+                kind: "fee",
+              },
             ],
           },
         }),

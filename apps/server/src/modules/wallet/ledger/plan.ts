@@ -1,5 +1,4 @@
-import { formatMinorUnits, MAX_AMOUNT_MINOR } from "@softchat/contracts";
-import { ASSET_SCALES } from "@softchat/contracts";
+import { ASSET_SCALES, formatMinorUnits, MAX_AMOUNT_MINOR } from "@softchat/contracts";
 import { AppError } from "../../../platform/http/errors.js";
 import { availableOf, balanceOf } from "./accounts.js";
 import type { AccountDelta } from "./repo.js";
@@ -80,7 +79,8 @@ export function planOperations(resolved: ResolvedOp[], book: Book, admit?: Admit
 function legsOf(r: ResolvedOp, book: Book): Leg[] {
   const { op } = r;
   if (op.type === "transfers") {
-    if (r.specs.length === 0) throw new AppError("validation_failed", "An operation needs at least one transfer");
+    if (r.specs.length === 0)
+      throw new AppError("validation_failed", "An operation needs at least one transfer");
     return r.specs.map((s) => specLeg(op.operationId, s, book));
   }
   const hold = book.holds.get(op.holdId);
@@ -149,8 +149,8 @@ function emptyDelta(id: string): AccountDelta {
 function sumLegs(legs: Leg[]): Map<string, AccountDelta> {
   const deltas = new Map<string, AccountDelta>();
   const at = (id: string) => {
-    let d = deltas.get(id);
-    if (!d) deltas.set(id, (d = emptyDelta(id)));
+    const d = deltas.get(id) ?? emptyDelta(id);
+    deltas.set(id, d);
     return d;
   };
   for (const leg of legs) {

@@ -28,7 +28,10 @@ export function startHoldSweeper(
             batcher.submit({
               op: { type: "void", operationId: randomUUID(), holdId, expired: true },
               finish: async (tx, applied) => {
-                await ctx.outbox.publish(tx, HOLD_EXPIRED_TOPIC, { holdId, kind: applied.transfers[0]?.kind });
+                await ctx.outbox.publish(tx, HOLD_EXPIRED_TOPIC, {
+                  holdId,
+                  kind: applied.transfers[0]?.kind,
+                });
               },
             }),
           ),

@@ -1,0 +1,93 @@
+import { socketRooms } from "@softchat/contracts";
+import { recordAudit, SYSTEM_ACTOR } from "../../platform/audit/index.js";
+import type { AppContext } from "../../platform/context.js";
+import type { Transaction } from "../../platform/db/index.js";
+import type { SocketEmit } from "../../platform/outbox/index.js";
+import { emitManyAfterCommit } from "../../platform/realtime/index.js";
+import { notify } from "../notifications/service.js";
+import { lotsToQuantity, type PairSpec } from "./engine/pairs.js";
+import { averagePrice, presentOrder, presentTrade, type TradeRecord } from "./presenters.js";
+import type { OrderRecord } from "./repo.js";
+
+/** An order as one command left it, with what it filled in that command. */
+export interface SettledOrder {
+  order: OrderRecord;
+  lots: number;
+  tickLots: bigint;
+}
+
+/**
+ * Everything a settled command tells, written in its transaction so it goes out after the commit (or not
+ * at all): `order_update` to each owner's devices, `trade` to the pair's room, a notification per order
+ * that filled (or was rejected), and an audit row for the fills.
+ */
+export async function announceSettlement(
+  ctx: Pick<AppContext, "outbox">,
+  tx: Transaction,
+  pair: PairSpec,
+  settled: { seq: bigint; orders: SettledOrder[]; trades: TradeRecord[]; fees: bigint },
+): Promise<void> {
+  const emits: SocketEmit[] = settled.orders.map(({ order: o }) => {
+    const order = presentOrder(pair, o);
+    return {
+      rooms: [socketRooms.user(o.userId)],
+      event: "order_update",
+      data: { orderId: order.id, status: order.status, data: order },
+    };
+  });
+  for (const trade of settled.trades) {
+    emits.push({
+      rooms: [socketRooms.tradingPair(pair.pairId)],
+      event: "trade",
+      data: presentTrade(pair, trade),
+    });
+  }
+  await emitManyAfterCommit(ctx.outbox, tx, emits);
+  for (const s of settled.orders) {
+    if (s.lots > 0) await notifyFill(ctx, tx, pair, s);
+    else if (s.order.status === "rejected") await notifyRejected(ctx, tx, pair, s.order);
+  }
+  if (settled.trades.length > 0) {
+    await recordAudit(tx, {
+      ...SYSTEM_ACTOR,
+      action: "trading.settle",
+      subjectType: "pair",
+      subjectId: pair.pairId,
+      after: {
+        seq: settled.seq.toString(),
+        trades: settled.trades.map((t) => presentTrade(pair, t)),
+        orders: settled.orders.map((s) => ({
+          id: s.order.id,
+          status: s.order.status,
+          filledLots: s.order.filledLots,
+        })),
+        feesMinor: settled.fees.toString(),
+      },
+    });
+  }
+}
+
+function notifyFill(ctx: Pick<AppContext, "outbox">, tx: Transaction, pair: PairSpec, s: SettledOrder) {
+  const o = s.order;
+  const quantity = lotsToQuantity(pair, s.lots);
+  const price = averagePrice(pair, s.tickLots, s.lots);
+  return notify(ctx, tx, {
+    userId: o.userId,
+    type: "trade",
+    title: o.status === "filled" ? "Order filled" : "Order partly filled",
+    body: `${o.side === "buy" ? "Bought" : "Sold"} ${quantity} ${pair.base} at ${price} ${pair.quote} (${pair.base}/${pair.quote})`,
+    priority: "normal",
+    data: { orderId: o.id, pairId: pair.pairId, status: o.status, quantity, price },
+  });
+}
+
+function notifyRejected(ctx: Pick<AppContext, "outbox">, tx: Transaction, pair: PairSpec, o: OrderRecord) {
+  return notify(ctx, tx, {
+    userId: o.userId,
+    type: "order",
+    title: "Order rejected",
+    body: `Your ${o.side} order on ${pair.base}/${pair.quote} was rejected (${o.reason ?? "rejected"}); its funds are released.`,
+    priority: "normal",
+    data: { orderId: o.id, pairId: pair.pairId, reason: o.reason },
+  });
+}
