@@ -1,8 +1,10 @@
 /**
  * `npm run bench -- ledger [--transfers N] [--accounts N] [--concurrency N] [--engines pglite,postgres]`
  *
- * Random transfers between user accounts through Softchat's ledger (group commit: the same LedgerBatcher,
- * engine and SQL the wallet's routes use, balance events included) and, in the same run on the same
+ * Random transfers between user accounts through Softchat's ledger (group commit: the LedgerBatcher, engine
+ * and SQL every money operation goes through, immutable transfer rows and balance events included; the
+ * wallet's HTTP route adds its KYC check, audit row, notifications and idempotency record to the same
+ * batch transaction, which this does not measure) and, in the same run on the same
  * database engine, through the naive peer (bench/peers/naive-ledger.ts). Two traffic shapes: uniform, and
  * skewed (10% of the accounts take 90% of the traffic). PostgreSQL comes from TEST_DATABASE_URL (default
  * postgres://postgres@127.0.0.1:5432/test), in a schema of its own dropped at the end. Prints ONE JSON line;
@@ -89,7 +91,7 @@ async function createUsers(db: Database, n: number): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
-/** Softchat's ledger: every transfer a LedgerBatcher job, exactly as the wallet's transfer route submits it. */
+/** Softchat's ledger: every transfer a LedgerBatcher job, as modules submit ledger operations. */
 async function softchatRun(db: Database, users: string[], shape: Shape, total: number): Promise<Figures> {
   const logger = pino({ level: "silent" });
   const batcher = new LedgerBatcher(

@@ -2,7 +2,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD, signIn, waitConnected } from "./support/actions.js";
 import { startAppServer, type TestServer } from "./support/app-server.js";
-import { capture, launchBrowser, openVisitor, type Visitor } from "./support/browser.js";
+import { capture, launchBrowser, openVisitor, SCENARIO_TIMEOUT_MS, type Visitor } from "./support/browser.js";
 import { ensureWebBuilt } from "./support/web-build.js";
 
 describe("an admin freezing a user, each in their own browser", () => {
@@ -25,53 +25,65 @@ describe("an admin freezing a user, each in their own browser", () => {
     await server?.close();
   });
 
-  it("the frozen user is told at once and then gets a clear error on transfer", async () => {
-    await capture(bob, "admin-bob-deposits", async () => {
-      await bob.page.getByRole("button", { name: "Deposit", exact: true }).click();
-      await bob.page.getByLabel("Amount").fill("10");
-      await bob.page.getByRole("form", { name: "Deposit" }).getByRole("button", { name: "Deposit" }).click();
-      await bob.page.getByRole("status").filter({ hasText: "Deposited 10.00 USD" }).waitFor();
-    });
-    // The admin finds bob by id, as support would from a ticket or the AML queue.
-    const login = await server.request("POST", "/api/auth/login", {
-      body: { email: "bob@softchat.local", password: DEMO_PASSWORD },
-    });
-    const bobId: string = login.body.user.id;
+  it(
+    "the frozen user is told at once and then gets a clear error on transfer",
+    async () => {
+      await capture(bob, "admin-bob-deposits", async () => {
+        await bob.page.getByRole("button", { name: "Deposit", exact: true }).click();
+        await bob.page.getByLabel("Amount").fill("10");
+        await bob.page
+          .getByRole("form", { name: "Deposit" })
+          .getByRole("button", { name: "Deposit" })
+          .click();
+        await bob.page.getByRole("status").filter({ hasText: "Deposited 10.00 USD" }).waitFor();
+      });
+      // The admin finds bob by id, as support would from a ticket or the AML queue.
+      const login = await server.request("POST", "/api/auth/login", {
+        body: { email: "bob@softchat.local", password: DEMO_PASSWORD },
+      });
+      const bobId: string = login.body.user.id;
 
-    await capture(admin, "admin-freezes-bob", async () => {
-      await admin.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" }).click();
-      await admin.page.getByLabel("User id").fill(bobId);
-      await admin.page.getByRole("button", { name: "Look up" }).click();
-      await admin.page.getByTestId("user-admin").filter({ hasText: "bob" }).waitFor();
-      await admin.page.getByLabel("Frozen: transfers and withdrawals are blocked").check();
-      await admin.page.getByRole("button", { name: "Save changes" }).click();
-      await admin.page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
-      await admin.page.getByTestId("user-admin").getByText("Frozen", { exact: true }).waitFor();
-    });
+      await capture(admin, "admin-freezes-bob", async () => {
+        await admin.page
+          .getByRole("navigation", { name: "Main" })
+          .getByRole("link", { name: "Admin" })
+          .click();
+        await admin.page.getByLabel("User id").fill(bobId);
+        await admin.page.getByRole("button", { name: "Look up" }).click();
+        await admin.page.getByTestId("user-admin").filter({ hasText: "bob" }).waitFor();
+        await admin.page.getByLabel("Frozen: transfers and withdrawals are blocked").check();
+        await admin.page.getByRole("button", { name: "Save changes" }).click();
+        await admin.page.getByRole("status").filter({ hasText: "Saved." }).waitFor();
+        await admin.page.getByTestId("user-admin").getByText("Frozen", { exact: true }).waitFor();
+      });
 
-    await capture(bob, "admin-bob-sees-alert", async () => {
-      await bob.page.getByRole("alert").filter({ hasText: "Your account is frozen" }).waitFor();
-    });
+      await capture(bob, "admin-bob-sees-alert", async () => {
+        await bob.page.getByRole("alert").filter({ hasText: "Your account is frozen" }).waitFor();
+      });
 
-    await capture(bob, "admin-bob-transfer-refused", async () => {
-      await bob.page.getByRole("button", { name: "Send", exact: true }).click();
-      await bob.page.getByLabel("Recipient").fill("alice");
-      await bob.page.getByLabel("Amount").fill("5");
-      await bob.page.getByRole("button", { name: "Review transfer" }).click();
-      await bob.page.getByRole("button", { name: "Confirm and send" }).click();
-      await bob.page
-        .getByTestId("transfer-error")
-        .filter({ hasText: "Your account is frozen, so money cannot move" })
-        .waitFor();
-    });
-    // Nothing left bob's wallet.
-    const balance = await server.request("GET", `/api/wallet/${bobId}/balance`, {
-      token: login.body.accessToken,
-    });
-    expect(balance.body.balances.find((b: { asset: string }) => b.asset === "USD")?.available).toBe("10.00");
+      await capture(bob, "admin-bob-transfer-refused", async () => {
+        await bob.page.getByRole("button", { name: "Send", exact: true }).click();
+        await bob.page.getByLabel("Recipient").fill("alice");
+        await bob.page.getByLabel("Amount").fill("5");
+        await bob.page.getByRole("button", { name: "Review transfer" }).click();
+        await bob.page.getByRole("button", { name: "Confirm and send" }).click();
+        await bob.page
+          .getByTestId("transfer-error")
+          .filter({ hasText: "Your account is frozen, so money cannot move" })
+          .waitFor();
+      });
+      // Nothing left bob's wallet.
+      const balance = await server.request("GET", `/api/wallet/${bobId}/balance`, {
+        token: login.body.accessToken,
+      });
+      expect(balance.body.balances.find((b: { asset: string }) => b.asset === "USD")?.available).toBe(
+        "10.00",
+      );
 
-    expect(admin.errors).toEqual([]);
-    // The refused transfer is the only thing the browser reports (Chrome logs every 4xx response).
-    expect(bob.errors.filter((e) => !e.includes("status of 422"))).toEqual([]);
-  });
+      expect(admin.errors).toEqual([]);
+      // The refused transfer is the only thing the browser reports (Chrome logs every 4xx response).
+      expect(bob.errors.filter((e) => !e.includes("status of 422"))).toEqual([]);
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
 });

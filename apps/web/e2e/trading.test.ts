@@ -2,7 +2,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD, signIn, waitConnected } from "./support/actions.js";
 import { startAppServer, type TestServer } from "./support/app-server.js";
-import { capture, launchBrowser, openVisitor, type Visitor } from "./support/browser.js";
+import { capture, launchBrowser, openVisitor, SCENARIO_TIMEOUT_MS, type Visitor } from "./support/browser.js";
 import { ensureWebBuilt } from "./support/web-build.js";
 
 /** Funds a demo user through the public API (a sandbox deposit), as setup for the scenario. */
@@ -60,47 +60,51 @@ describe("two traders on the board, each in their own browser", () => {
     await server?.close();
   });
 
-  it("crossing orders fill: both see the trade, the book and their balances change live", async () => {
-    await Promise.all([
-      alice.page.getByTestId("order-book").waitFor(),
-      bob.page.getByTestId("order-book").waitFor(),
-    ]);
+  it(
+    "crossing orders fill: both see the trade, the book and their balances change live",
+    async () => {
+      await Promise.all([
+        alice.page.getByTestId("order-book").waitFor(),
+        bob.page.getByTestId("order-book").waitFor(),
+      ]);
 
-    await capture(bob, "trading-bob-sells", async () => {
-      // Small enough for a KYC level 1 account (100 USD a day): 0.001 BTC at 50,000 is 50 USD.
-      await placeLimit(bob.page, "Sell", "50000.00", "0.001");
-      await bob.page.locator('[data-testid="my-order"][data-status="new"]').waitFor();
-    });
-    // Alice sees the ask appear in her book without reloading.
-    await alice.page.getByTestId("book-ask").filter({ hasText: "50,000.00" }).waitFor();
+      await capture(bob, "trading-bob-sells", async () => {
+        // Small enough for a KYC level 1 account (100 USD a day): 0.001 BTC at 50,000 is 50 USD.
+        await placeLimit(bob.page, "Sell", "50000.00", "0.001");
+        await bob.page.locator('[data-testid="my-order"][data-status="new"]').waitFor();
+      });
+      // Alice sees the ask appear in her book without reloading.
+      await alice.page.getByTestId("book-ask").filter({ hasText: "50,000.00" }).waitFor();
 
-    await capture(alice, "trading-alice-buys", async () => {
-      // The fee preview is shown before anything is sent.
-      const form = alice.page.getByRole("form", { name: "Place an order on BTC/USD" });
-      await form.getByRole("button", { name: "Buy BTC", exact: true }).first().click();
-      await form.getByLabel("Price (USD)").fill("50000.00");
-      await form.getByLabel("Quantity (BTC)").fill("0.001");
-      await alice.page.getByTestId("order-preview").filter({ hasText: "50.00 USD" }).waitFor();
-      await form.locator('button[type="submit"]').click();
-      await form.getByRole("status").filter({ hasText: "placed" }).waitFor();
-      await alice.page.locator('[data-testid="my-order"][data-status="filled"]').waitFor();
-      await alice.page.getByTestId("trade").filter({ hasText: "50,000.00" }).first().waitFor();
-      await holding(alice.page, "BTC").filter({ hasText: "0.001" }).waitFor();
-    });
+      await capture(alice, "trading-alice-buys", async () => {
+        // The fee preview is shown before anything is sent.
+        const form = alice.page.getByRole("form", { name: "Place an order on BTC/USD" });
+        await form.getByRole("button", { name: "Buy BTC", exact: true }).first().click();
+        await form.getByLabel("Price (USD)").fill("50000.00");
+        await form.getByLabel("Quantity (BTC)").fill("0.001");
+        await alice.page.getByTestId("order-preview").filter({ hasText: "50.00 USD" }).waitFor();
+        await form.locator('button[type="submit"]').click();
+        await form.getByRole("status").filter({ hasText: "placed" }).waitFor();
+        await alice.page.locator('[data-testid="my-order"][data-status="filled"]').waitFor();
+        await alice.page.getByTestId("trade").filter({ hasText: "50,000.00" }).first().waitFor();
+        await holding(alice.page, "BTC").filter({ hasText: "0.001" }).waitFor();
+      });
 
-    await capture(bob, "trading-bob-filled", async () => {
-      await bob.page.locator('[data-testid="my-order"][data-status="filled"]').waitFor();
-      await bob.page.getByTestId("trade").filter({ hasText: "50,000.00" }).first().waitFor();
-      await holding(bob.page, "BTC").filter({ hasText: "0.999" }).waitFor();
-      await holding(bob.page, "USD").waitFor();
-    });
-    // The filled level is gone from both books.
-    for (const visitor of [alice, bob]) {
-      await visitor.page.waitForFunction(
-        () => !document.querySelector('[data-testid="order-book"]')?.textContent?.includes("50,000.00"),
-      );
-    }
-    expect(alice.errors).toEqual([]);
-    expect(bob.errors).toEqual([]);
-  });
+      await capture(bob, "trading-bob-filled", async () => {
+        await bob.page.locator('[data-testid="my-order"][data-status="filled"]').waitFor();
+        await bob.page.getByTestId("trade").filter({ hasText: "50,000.00" }).first().waitFor();
+        await holding(bob.page, "BTC").filter({ hasText: "0.999" }).waitFor();
+        await holding(bob.page, "USD").waitFor();
+      });
+      // The filled level is gone from both books.
+      for (const visitor of [alice, bob]) {
+        await visitor.page.waitForFunction(
+          () => !document.querySelector('[data-testid="order-book"]')?.textContent?.includes("50,000.00"),
+        );
+      }
+      expect(alice.errors).toEqual([]);
+      expect(bob.errors).toEqual([]);
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
 });

@@ -2,7 +2,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signIn, waitConnected } from "./support/actions.js";
 import { startAppServer, type TestServer } from "./support/app-server.js";
-import { capture, launchBrowser, openVisitor, type Visitor } from "./support/browser.js";
+import { capture, launchBrowser, openVisitor, SCENARIO_TIMEOUT_MS, type Visitor } from "./support/browser.js";
 import { ensureWebBuilt } from "./support/web-build.js";
 
 /** The available amount the balance table shows for an asset ("" when there is no line for it). */
@@ -33,47 +33,54 @@ describe("money moving between two people, each in their own browser", () => {
     await server?.close();
   });
 
-  it("a transfer from alice shows up in bob's balance and notifications without a reload", async () => {
-    await bob.page.getByTestId("balances").waitFor();
-    const bobBefore = await available(bob, "USD");
+  it(
+    "a transfer from alice shows up in bob's balance and notifications without a reload",
+    async () => {
+      await bob.page.getByTestId("balances").waitFor();
+      const bobBefore = await available(bob, "USD");
 
-    await capture(alice, "wallet-alice-deposits", async () => {
-      await alice.page.getByRole("button", { name: "Deposit", exact: true }).click();
-      await alice.page.getByLabel("Amount").fill("100");
-      await alice.page
-        .getByRole("form", { name: "Deposit" })
-        .getByRole("button", { name: "Deposit" })
-        .click();
-      await alice.page.getByRole("status").filter({ hasText: "Deposited 100.00 USD" }).waitFor();
-    });
+      await capture(alice, "wallet-alice-deposits", async () => {
+        await alice.page.getByRole("button", { name: "Deposit", exact: true }).click();
+        await alice.page.getByLabel("Amount").fill("100");
+        await alice.page
+          .getByRole("form", { name: "Deposit" })
+          .getByRole("button", { name: "Deposit" })
+          .click();
+        await alice.page.getByRole("status").filter({ hasText: "Deposited 100.00 USD" }).waitFor();
+      });
 
-    await capture(alice, "wallet-alice-confirms-transfer", async () => {
-      await alice.page.getByRole("button", { name: "Send", exact: true }).click();
-      await alice.page.getByLabel("Recipient").fill("bob");
-      await alice.page.getByLabel("Amount").fill("25.5");
-      await alice.page.getByLabel("Note (optional)").fill("for lunch");
-      await alice.page.getByRole("button", { name: "Review transfer" }).click();
-      // Nothing has moved yet: the review shows what will happen and waits for a confirmation.
-      await alice.page.getByTestId("transfer-confirm").filter({ hasText: "Send 25.50 USD to bob" }).waitFor();
-      await alice.page.getByRole("button", { name: "Confirm and send" }).click();
-      await alice.page.getByRole("status").filter({ hasText: "Sent 25.50 USD to bob." }).waitFor();
-    });
+      await capture(alice, "wallet-alice-confirms-transfer", async () => {
+        await alice.page.getByRole("button", { name: "Send", exact: true }).click();
+        await alice.page.getByLabel("Recipient").fill("bob");
+        await alice.page.getByLabel("Amount").fill("25.5");
+        await alice.page.getByLabel("Note (optional)").fill("for lunch");
+        await alice.page.getByRole("button", { name: "Review transfer" }).click();
+        // Nothing has moved yet: the review shows what will happen and waits for a confirmation.
+        await alice.page
+          .getByTestId("transfer-confirm")
+          .filter({ hasText: "Send 25.50 USD to bob" })
+          .waitFor();
+        await alice.page.getByRole("button", { name: "Confirm and send" }).click();
+        await alice.page.getByRole("status").filter({ hasText: "Sent 25.50 USD to bob." }).waitFor();
+      });
 
-    await capture(bob, "wallet-bob-receives-live", async () => {
-      await bob.page
-        .locator('[data-testid="balance-row"][data-asset="USD"] [data-testid="available"]')
-        .filter({ hasText: "25.50" })
-        .waitFor();
-      await bob.page.getByTestId("unread-badge").waitFor();
-      await bob.page.getByTestId("history-row").filter({ hasText: "+25.50 USD" }).waitFor();
-    });
-    expect(bobBefore).toBe("");
+      await capture(bob, "wallet-bob-receives-live", async () => {
+        await bob.page
+          .locator('[data-testid="balance-row"][data-asset="USD"] [data-testid="available"]')
+          .filter({ hasText: "25.50" })
+          .waitFor();
+        await bob.page.getByTestId("unread-badge").waitFor();
+        await bob.page.getByTestId("history-row").filter({ hasText: "+25.50 USD" }).waitFor();
+      });
+      expect(bobBefore).toBe("");
 
-    await capture(bob, "wallet-bob-notification-centre", async () => {
-      await bob.page.getByTestId("notification-bell").click();
-      await bob.page.getByTestId("notification").filter({ hasText: "25.50 USD" }).first().waitFor();
-    });
-    expect(alice.errors).toEqual([]);
-    expect(bob.errors).toEqual([]);
-  });
+      await capture(bob, "wallet-bob-notification-centre", async () => {
+        await bob.page.getByTestId("notification-bell").click();
+        await bob.page.getByTestId("notification").filter({ hasText: "25.50 USD" }).first().waitFor();
+      });
+      expect(alice.errors).toEqual([]);
+      expect(bob.errors).toEqual([]);
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
 });

@@ -5,6 +5,8 @@ import { BrowserRouter } from "react-router-dom";
 import { isClientError } from "./api/errors.js";
 import { App } from "./app/App.js";
 import "./styles/app.css";
+import "./styles/layout.css";
+import "./styles/components.css";
 
 const queryClient = new QueryClient({
   defaultOptions: {

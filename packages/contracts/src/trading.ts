@@ -121,7 +121,17 @@ export const ORDER_STATUSES = [
 ] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-/** `POST /api/trading/orders`: price is required for limit orders and refused for market orders. */
+/**
+ * `POST /api/trading/orders` (+ `Idempotency-Key`): price is required for limit orders and refused for market
+ * orders. Answered 202 with the order once it is accepted and funded; the pair's engine fills it afterwards
+ * (`order_update`). Funding: a buy holds its cost at its limit price (a market buy: at the best ask moved by
+ * the protection band) plus the higher fee rate and the fixed fee of up to 10 fills; a sell holds its base
+ * quantity. Fees are in the quote asset: the maker or taker rate plus the pair's fixed fee per fill, paid on
+ * top by a buyer and taken from a seller's proceeds. Refusals: 400 `validation_failed` (unknown pair, off the
+ * tick or lot, under the minimum notional), 422 `insufficient_funds`, `account_frozen`, `kyc_limit_exceeded`
+ * (the order's USD value is over the 24-hour limit of the user's KYC level: $100, $1,000, $10,000),
+ * `order_rejected` (a market order with nothing to trade against).
+ */
 export const placeOrderBodySchema = z
   .object({
     pairId: pairIdSchema,

@@ -33,7 +33,9 @@ CREATE TABLE ledger_accounts (
   -- The rule the whole wallet rests on: a user can never spend more than was credited, held funds included.
   CONSTRAINT ledger_user_account_not_negative
     CHECK (user_id IS NULL OR credits_posted - debits_posted - debits_pending >= 0)
-);
+)
+-- Every transfer rewrites two rows here: free space on each page keeps those updates HOT (no index writes).
+WITH (fillfactor = 70);
 CREATE INDEX ledger_accounts_user_idx ON ledger_accounts (user_id) WHERE user_id IS NOT NULL;
 
 CREATE TABLE ledger_transfers (

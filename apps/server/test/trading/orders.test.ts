@@ -83,6 +83,18 @@ describe.each(engines)("trading orders on %s", (engine) => {
     const trades = await server.request("GET", "/api/trading/trades/BTC-USD");
     expect(trades.body.items[0]).toMatchObject({ price: "60000.00", quantity: "0.00100", takerSide: "buy" });
     await aliceLive.waitFor("new_notification", (e) => e.notification.type === "trade");
+    // Other modules (the portfolio) learn of fills from this topic: cumulative, in minor units.
+    const { rows } = await server.platform.db.query<{ payload: { fills: Array<Record<string, string>> } }>(
+      "SELECT payload FROM outbox WHERE topic = 'trading.fills_settled'",
+    );
+    const fills = rows.flatMap((r) => r.payload.fills);
+    expect(fills.find((f) => f.orderId === buy.id)).toMatchObject({
+      userId: alice.id,
+      side: "buy",
+      filledBase: "100000",
+      quoteTotal: "6065",
+    });
+    expect(fills.find((f) => f.orderId === sell.id)).toMatchObject({ side: "sell", quoteTotal: "5935" });
 
     expect(await ledgerInvariants(server)).toEqual({ imbalanced: [], negativeUsers: 0, mismatchedTotals: 0 });
     expect(await tradingInvariants(server.platform.db)).toEqual({
@@ -198,6 +210,41 @@ describe.each(engines)("trading orders on %s", (engine) => {
       token: gus.token,
     });
     expect(missing.status).toBe(404);
+  });
+
+  it("an order that would trade with its owner's own resting order is canceled, and a crossing post-only order is rejected", async () => {
+    const hal = await trader(server, { USD: "200.00", SOFT: "1000" });
+    const ask = await accepted(server, hal, {
+      pairId: "SOFT-USD",
+      side: "sell",
+      type: "limit",
+      price: "0.2000",
+      quantity: "100",
+    });
+    await orderWhen(server, hal, ask.id, (o) => o.status === "new");
+    const own = await accepted(server, hal, {
+      pairId: "SOFT-USD",
+      side: "buy",
+      type: "limit",
+      price: "0.2000",
+      quantity: "100",
+    });
+    const canceled = await orderWhen(server, hal, own.id, (o) => o.status === "canceled");
+    expect(canceled.filledQuantity).toBe("0");
+    await orderWhen(server, hal, ask.id, (o) => o.status === "new");
+
+    const ivy = await trader(server, { USD: "100.00" });
+    const postOnly = await accepted(server, ivy, {
+      pairId: "SOFT-USD",
+      side: "buy",
+      type: "limit",
+      price: "0.2000",
+      quantity: "10",
+      postOnly: true,
+    });
+    await orderWhen(server, ivy, postOnly.id, (o) => o.status === "rejected");
+    expect(await balanceOf(server, ivy, "USD")).toMatchObject({ available: "100.00", pending: "0.00" });
+    expect(await balanceOf(server, hal, "USD")).toMatchObject({ available: "200.00", pending: "0.00" });
   });
 
   it("partial fills leave the maker resting; an IOC remainder expires and a market order sweeps the book", async () => {

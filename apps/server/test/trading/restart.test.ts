@@ -52,7 +52,8 @@ describe.each(engines)("trading across a restart on %s", (engine: Engine) => {
     const db = outliving(testDb.db);
 
     const first = await startNode(db);
-    const [alice, bob]: TestUser[] = [await createUser(first.platform), await createUser(first.platform)];
+    const alice: TestUser = await createUser(first.platform);
+    const bob: TestUser = await createUser(first.platform);
     await deposit({ ...first, engine, testDb }, alice, "USD", "500.00");
     await deposit({ ...first, engine, testDb }, bob, "BTC", "0.01");
     const limit = (side: string, price: string, quantity: string) => ({

@@ -6,6 +6,12 @@ import { repoRoot } from "./web-build.js";
 /** Debian's chromium; CHROMIUM_PATH overrides it on machines that keep it elsewhere. */
 export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
+/** How long one browser scenario may take: several real round trips through two browsers and a server. */
+export const SCENARIO_TIMEOUT_MS = 120_000;
+
+/** How long a locator waits; longer in CI, where the browsers share two cores with the rest of the suite. */
+const LOCATOR_TIMEOUT_MS = process.env.CI ? 30_000 : 15_000;
+
 /** Screenshots of every scenario land here (gitignored). */
 export const resultsDir = join(repoRoot, "test-results");
 
@@ -57,7 +63,7 @@ export async function openVisitor(
     baseURL: baseUrl,
     viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
   });
-  context.setDefaultTimeout(15_000);
+  context.setDefaultTimeout(LOCATOR_TIMEOUT_MS);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on("console", (msg) => {

@@ -13,7 +13,6 @@ import type { NotificationsApi } from "../api/notifications.js";
 import { SoftchatError } from "../errors.js";
 import { newId } from "../ids.js";
 import type { AuthSession } from "../session.js";
-import { DEFAULT_BACKOFF } from "./backoff.js";
 import { CatchUp } from "./catch-up.js";
 import { EventHub, listenOnline } from "./event-hub.js";
 import { Listeners } from "./listeners.js";
@@ -22,7 +21,13 @@ import { MarketData } from "./market-data.js";
 import { RoomSubscriptions } from "./room-subscriptions.js";
 import { type Sender, SendQueue } from "./send-queue.js";
 import { SocketLink } from "./socket-link.js";
-import type { ConnectionState, RealtimeOptions, SyncInfo } from "./types.js";
+import {
+  type ConnectionState,
+  type RealtimeOptions,
+  type ResolvedRealtimeOptions,
+  resolveRealtimeOptions,
+  type SyncInfo,
+} from "./types.js";
 
 export interface RealtimeDeps {
   baseUrl: string;
@@ -55,34 +60,21 @@ export class RealtimeClient {
   private readonly catchUp: CatchUp;
   private readonly queue: SendQueue;
   private readonly market: MarketData;
-  private readonly maxFailedAttempts: number;
-  private readonly followNotifications: boolean;
+  private readonly options: ResolvedRealtimeOptions;
 
   constructor(
     private readonly deps: RealtimeDeps,
     options: RealtimeOptions = {},
   ) {
-    this.maxFailedAttempts = options.maxFailedAttempts ?? 5;
-    this.followNotifications = options.followNotifications ?? true;
-    this.link = new SocketLink(
-      {
-        url: options.url ?? deps.baseUrl,
-        path: options.path,
-        transports: options.transports,
-        backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
-        connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
-        ackTimeoutMs: options.ackTimeoutMs ?? 10_000,
-        random: options.random ?? Math.random,
-      },
-      deps.session,
-      {
-        connected: (recovered) => this.onConnected(recovered),
-        disconnected: () => this.updateState(),
-        attemptFailed: (failures) => this.onAttemptFailed(failures),
-        authLost: () => this.reset(),
-        event: (name, payload) => this.dispatch(name, payload),
-      },
-    );
+    const o = resolveRealtimeOptions(options, deps.baseUrl);
+    this.options = o;
+    this.link = new SocketLink(o, deps.session, {
+      connected: (recovered) => this.onConnected(recovered),
+      disconnected: () => this.updateState(),
+      attemptFailed: (failures) => this.onAttemptFailed(failures),
+      authLost: () => this.reset(),
+      event: (name, payload) => this.dispatch(name, payload),
+    });
     this.subscriptions = new RoomSubscriptions(this.link, () => this.whenConnected());
     this.catchUp = new CatchUp({
       chat: deps.chat,
@@ -91,15 +83,15 @@ export class RealtimeClient {
       deliverMessage: (message) => this.hub.emit("message_received", { roomId: message.roomId, message }),
       deliverNotification: (notification) => this.hub.emit("new_notification", { notification }),
       followedRooms: () => this.subscriptions.rooms,
-      followNotifications: this.followNotifications,
-      pollIntervalMs: options.pollIntervalMs ?? 2000,
+      followNotifications: o.followNotifications,
+      pollIntervalMs: o.pollIntervalMs,
       afterPoll: () => {
         this.updateState();
         if (this.catchUp.isHealthy) void this.queue.flush();
       },
     });
     this.queue = new SendQueue(
-      options.maxQueuedMessages ?? 500,
+      o.maxQueuedMessages,
       () => this.sender(),
       (err) => (err.code === "rate_limited" ? (err.retryAfterMs ?? this.lastRetryAfterMs) : 1000),
     );
@@ -111,6 +103,11 @@ export class RealtimeClient {
     });
     deps.session.onChange((auth) => {
       if (auth.reason === "signed_out") this.reset();
+      // A new sign-in (possibly as someone else) starts over on a fresh socket if we were connected.
+      if (auth.reason === "signed_in" && this.started) {
+        this.reset();
+        this.connect();
+      }
     });
   }
 
@@ -242,6 +239,7 @@ export class RealtimeClient {
   /** Forgets everything of the current session (sign-out): rooms, queue, subscriptions. */
   reset(): void {
     this.disconnect();
+    this.link.discard();
     for (const w of this.waiters.splice(0)) {
       w.reject(new SoftchatError(0, "disconnected", "Signed out before the connection was made"));
     }
@@ -273,7 +271,7 @@ export class RealtimeClient {
   }
 
   private onAttemptFailed(failures: number): void {
-    if (failures >= this.maxFailedAttempts) this.catchUp.startPolling();
+    if (failures >= this.options.maxFailedAttempts) this.catchUp.startPolling();
     this.updateState();
   }
 
@@ -299,7 +297,7 @@ export class RealtimeClient {
       this.catchUp.rooms.receive((payload as ServerEventPayload<"message_received">).message);
       return;
     }
-    if (name === "new_notification" && this.followNotifications) {
+    if (name === "new_notification" && this.options.followNotifications) {
       this.catchUp.notifications.receive((payload as ServerEventPayload<"new_notification">).notification);
       return;
     }

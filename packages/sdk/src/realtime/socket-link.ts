@@ -88,6 +88,17 @@ export class SocketLink {
     this.socket?.disconnect();
   }
 
+  /**
+   * Stops and throws the socket away. The next start opens a new Socket.IO session: a session (and the rooms
+   * the server would restore with it) must never carry over from one signed-in user to the next.
+   */
+  discard(): void {
+    this.stop();
+    // Only forgotten: the handlers below ignore a socket that is no longer the current one. (Removing its
+    // listeners here kept Socket.IO from finishing the close, leaving the server with an open connection.)
+    this.socket = null;
+  }
+
   /** Skips the backoff wait (e.g. the browser says it is online again). */
   reconnectNow(): void {
     if (!this.running || this.connected || this.retryTimer === undefined) return;
@@ -142,10 +153,11 @@ export class SocketLink {
         cb({ token: this.sentToken ?? "" });
       },
     });
-    socket.on("connect", () => this.onConnect(socket));
-    socket.on("connect_error", (err) => this.onConnectError(err as ConnectError));
-    socket.on("disconnect", (reason) => this.onDisconnect(reason));
-    socket.onAny((event: string, ...args: unknown[]) => this.handlers.event(event, args[0]));
+    const current = () => this.socket === socket;
+    socket.on("connect", () => current() && this.onConnect(socket));
+    socket.on("connect_error", (err) => current() && this.onConnectError(err as ConnectError));
+    socket.on("disconnect", (reason) => current() && this.onDisconnect(reason));
+    socket.onAny((event: string, ...args: unknown[]) => current() && this.handlers.event(event, args[0]));
     this.socket = socket;
     return socket;
   }

@@ -1,4 +1,4 @@
-import type { BackoffPolicy } from "./backoff.js";
+import { type BackoffPolicy, DEFAULT_BACKOFF } from "./backoff.js";
 
 /**
  * What the UI can show: `connecting` (first attempt), `connected`, `reconnecting` (lost it, retrying with
@@ -38,4 +38,25 @@ export interface RealtimeOptions {
   followNotifications?: boolean;
   /** Random source for jitter, [0, 1). */
   random?: () => number;
+}
+
+/** RealtimeOptions with every default filled in. */
+export type ResolvedRealtimeOptions = Required<Omit<RealtimeOptions, "path" | "transports" | "backoff">> &
+  Pick<RealtimeOptions, "path" | "transports"> & { backoff: BackoffPolicy };
+
+/** Fills in the defaults documented on RealtimeOptions. */
+export function resolveRealtimeOptions(options: RealtimeOptions, baseUrl: string): ResolvedRealtimeOptions {
+  return {
+    url: options.url ?? baseUrl,
+    path: options.path,
+    transports: options.transports,
+    backoff: { ...DEFAULT_BACKOFF, ...options.backoff },
+    maxFailedAttempts: options.maxFailedAttempts ?? 5,
+    pollIntervalMs: options.pollIntervalMs ?? 2000,
+    ackTimeoutMs: options.ackTimeoutMs ?? 10_000,
+    connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+    maxQueuedMessages: options.maxQueuedMessages ?? 500,
+    followNotifications: options.followNotifications ?? true,
+    random: options.random ?? Math.random,
+  };
 }

@@ -1,6 +1,6 @@
 import type { ChatMessage } from "@softchat/contracts";
 import type { SoftchatClient } from "../client.js";
-import { SoftchatError } from "../errors.js";
+import { isSoftchatError, SoftchatError } from "../errors.js";
 import { newId } from "../ids.js";
 import { compareDecimal } from "../realtime/decimal.js";
 import { SnapshotStore } from "./store.js";
@@ -89,9 +89,11 @@ export class ChatRoomStore extends SnapshotStore<ChatRoomState> {
       }),
       realtime.onStateChange(() => this.render()),
     );
-    void this.loadLatest();
+    // History and the join go in parallel; a public room we are not a member of yet only opens its history
+    // once the join has made us one.
+    void this.loadLatest(false);
     realtime.joinRoom(this.roomId).then(
-      () => this.fillGap(),
+      () => (this.getSnapshot().ready ? this.fillGap() : this.loadLatest(true)),
       (err) => this.fail(err),
     );
   }
@@ -162,14 +164,14 @@ export class ChatRoomStore extends SnapshotStore<ChatRoomState> {
     }
   }
 
-  private async loadLatest(): Promise<void> {
+  private async loadLatest(afterJoin: boolean): Promise<void> {
     try {
       const page = await this.client.chat.messages(this.roomId, { limit: PAGE });
       this.cursor = page.nextCursor;
       this.add(page.items);
-      this.update({ ready: true, hasOlder: page.nextCursor !== null });
+      this.update({ ready: true, hasOlder: page.nextCursor !== null, error: null });
     } catch (err) {
-      this.fail(err);
+      if (afterJoin || !isSoftchatError(err, "not_a_member", "forbidden")) this.fail(err);
     }
   }
 

@@ -20,7 +20,11 @@ import {
  * activity (events are delivered at least once, not in order) replays the user's whole history, so the
  * lots are always what FIFO over every activity in time order gives. Returns whether anything changed.
  */
-export async function recordActivities(tx: Transaction, userId: string, list: NewActivity[]): Promise<boolean> {
+export async function recordActivities(
+  tx: Transaction,
+  userId: string,
+  list: NewActivity[],
+): Promise<boolean> {
   if (list.length === 0) return false;
   const book = await lockBook(tx, userId);
   const added = (await insertActivities(tx, userId, list)).sort(compareActivities);

@@ -59,6 +59,11 @@ export interface FifoResult {
   disposals: Disposal[];
 }
 
+/** The smaller of two bigints (Math.min does not take them). */
+export function minBig(a: bigint, b: bigint): bigint {
+  return a < b ? a : b;
+}
+
 /** `value × part / whole`, rounded half up; `part` ≤ `whole`, `whole` > 0. */
 export function prorate(value: bigint, part: bigint, whole: bigint): bigint {
   if (part === whole) return value;
@@ -152,7 +157,7 @@ function dispose(queue: Lot[], a: Activity, touched: Map<string, Lot>): Disposal
       take(null, quantityLeft, null);
       break;
     }
-    const quantity = quantityLeft < lot.remainingQuantity ? quantityLeft : lot.remainingQuantity;
+    const quantity = minBig(quantityLeft, lot.remainingQuantity);
     const cost = prorate(lot.remainingCost, quantity, lot.remainingQuantity);
     lot.remainingQuantity -= quantity;
     lot.remainingCost -= cost;

@@ -1,17 +1,13 @@
 import type { SoftchatModule } from "../index.js";
 import { priceService } from "../prices/index.js";
-import { FillWatcher } from "./fill-watcher.js";
 import { LivePortfolios } from "./live.js";
 import { usdPrices } from "./market-prices.js";
 import { registerPortfolioRoutes } from "./routes.js";
 import { portfolioOf } from "./service.js";
+import { installTradingFills } from "./trading-fills.js";
 import { installWalletActivities } from "./wallet-events.js";
 
-export { FILLS_SETTLED_TOPIC } from "./fill-watcher.js";
 export { portfolioOf } from "./service.js";
-
-/** How often the fill watcher looks for orders a failed try or a dead node left on its list (ms). */
-const FILL_WATCH_POLL_MS = 2000;
 
 /**
  * Portfolio: holdings valued in USD with FIFO lots (average cost, realized and unrealized P&L, the lot
@@ -25,19 +21,12 @@ export const portfolioModule: SoftchatModule = {
     const prices = usdPrices(priceService(ctx));
     const compute = (userId: string) => portfolioOf(ctx, prices, userId);
     const live = new LivePortfolios(ctx, prices, compute, ctx.config.PORTFOLIO_LIVE_INTERVAL_MS);
-    const onRecorded = (userId: string) => void live.holdingsChanged(userId);
-    const fills = new FillWatcher(ctx, prices, onRecorded, FILL_WATCH_POLL_MS);
-    fills.install();
+    const onRecorded = (userId: string) => live.holdingsChanged(userId);
+    installTradingFills(ctx, prices, onRecorded);
     installWalletActivities(ctx, onRecorded);
     live.install();
     registerPortfolioRoutes(app, ctx, prices);
-    app.addHook("onReady", async () => {
-      fills.start();
-      live.start();
-    });
-    ctx.onShutdown(async () => {
-      await live.stop();
-      await fills.stop();
-    });
+    app.addHook("onReady", async () => live.start());
+    ctx.onShutdown(() => live.stop());
   },
 };

@@ -4,11 +4,13 @@ import type { UsdPrices } from "./market-prices.js";
 
 /** Users whose portfolio is revalued at once on a price tick. */
 const PARALLEL = 8;
+/** Least time between two holdings-driven updates of one user (ms): a burst of fills sends one or two. */
+const HOLDINGS_GAP_MS = 250;
 
 /**
  * Live `portfolio_update` events. When holdings change (after the commit that recorded them) the user's
  * devices get the new portfolio through the Socket.IO rooms, on every node, if the user is connected
- * anywhere. When prices move, each node revalues the portfolios of the users connected to IT, at most once
+ * anywhere; changes closer together than HOLDINGS_GAP_MS are sent as one, at the end of the gap. When prices move, each node revalues the portfolios of the users connected to IT, at most once
  * per `intervalMs` each, and sends only those whose figures changed, to its own sockets (a user connected
  * to two nodes gets one event per socket, not two).
  */
@@ -20,6 +22,11 @@ export class LivePortfolios {
   private lastPrices = "";
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | null = null;
+  /** When each recently changed user was last sent its holdings, and the sends waiting for their gap. */
+  private readonly lastPush = new Map<string, number>();
+  private readonly scheduled = new Map<string, NodeJS.Timeout>();
+  private readonly pushing = new Set<Promise<void>>();
+  private stopped = false;
 
   constructor(
     private readonly ctx: AppContext,
@@ -57,12 +64,28 @@ export class LivePortfolios {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    for (const timer of this.scheduled.values()) clearTimeout(timer);
+    this.scheduled.clear();
     await this.ticking;
+    await Promise.allSettled([...this.pushing]);
   }
 
-  /** After a commit changed the user's holdings: the new portfolio to every device, if any is connected. */
-  async holdingsChanged(userId: string): Promise<void> {
+  /** After a commit changed the user's holdings: schedules the new portfolio for every device. */
+  holdingsChanged(userId: string): void {
+    if (this.stopped || this.scheduled.has(userId)) return;
+    const wait = Math.max(0, (this.lastPush.get(userId) ?? 0) + HOLDINGS_GAP_MS - Date.now());
+    const timer = setTimeout(() => {
+      this.scheduled.delete(userId);
+      this.lastPush.set(userId, Date.now());
+      const push = this.push(userId).finally(() => this.pushing.delete(push));
+      this.pushing.add(push);
+    }, wait);
+    this.scheduled.set(userId, timer);
+  }
+
+  private async push(userId: string): Promise<void> {
     try {
       if ((await this.ctx.realtime.connectionCount(userId)) === 0) return;
       const portfolio = await this.compute(userId);
@@ -76,6 +99,8 @@ export class LivePortfolios {
 
   /** Revalues the local users' portfolios when any price moved since the last tick. */
   async tick(): Promise<void> {
+    const now = Date.now();
+    for (const [userId, at] of this.lastPush) if (now - at > HOLDINGS_GAP_MS) this.lastPush.delete(userId);
     const prices = ASSETS.map((a) => `${a}:${this.prices.currentMicros(a) ?? "?"}`).join(",");
     if (prices === this.lastPrices) return;
     this.lastPrices = prices;

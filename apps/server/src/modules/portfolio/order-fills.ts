@@ -1,8 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Asset } from "@softchat/contracts";
 import type { Transaction } from "../../platform/db/index.js";
-import { lotsToBaseMinor, type PairSpec, tickLotsToQuoteMinor } from "../trading/engine/pairs.js";
-import type { OrderRecord } from "../trading/repo.js";
 import { recordActivities } from "./book.js";
 import type { ActivityKind } from "./fifo.js";
 import { lockProgress, saveProgress } from "./fills-repo.js";
@@ -10,9 +8,9 @@ import { lockBook, type NewActivity } from "./repo.js";
 import { valueCents } from "./usd.js";
 
 /**
- * One order's fills so far, in ledger minor units: what the portfolio needs to know about trading. The
- * figures are cumulative, so recording the same state twice, or an older state after a newer one, changes
- * nothing: only the growth since the last recorded state becomes activities.
+ * One order's fills so far, in ledger minor units, as trading publishes them (`trading.fills_settled`).
+ * The figures are cumulative, so recording the same state twice, or an older state after a newer one,
+ * changes nothing: only the growth since the last recorded state becomes activities.
  */
 export interface OrderFillState {
   orderId: string;
@@ -26,30 +24,6 @@ export interface OrderFillState {
   quoteTotal: bigint;
   /** When its latest fills settled. */
   at: Date;
-}
-
-/**
- * The fill state of a trading order, from its stored totals, with the settlement's rounding: a buyer pays
- * its notional rounded up plus its fees, a seller receives its notional rounded down less its fees (see
- * trading's order-funding.ts, which settles exactly these cumulative figures).
- */
-export function fillStateOf(pair: PairSpec, o: OrderRecord): OrderFillState {
-  const tickLots = o.takerTickLots + o.makerTickLots;
-  const fees = o.pctFee + o.fixedFee;
-  const quoteTotal =
-    o.side === "buy"
-      ? tickLotsToQuoteMinor(pair, tickLots, "ceil") + fees
-      : tickLotsToQuoteMinor(pair, tickLots, "floor") - fees;
-  return {
-    orderId: o.id,
-    userId: o.userId,
-    side: o.side,
-    base: pair.base,
-    quote: pair.quote,
-    filledBase: lotsToBaseMinor(pair, o.filledLots),
-    quoteTotal,
-    at: o.updatedAt,
-  };
 }
 
 /**
@@ -75,7 +49,15 @@ export async function recordOrderFills(
   const legs: NewActivity[] = [];
   const leg = (suffix: string, kind: ActivityKind, asset: Asset, quantity: bigint) => {
     if (asset === "USD" || quantity <= 0n) return;
-    legs.push({ id: randomUUID(), sourceKey: `${key}:${suffix}`, kind, asset, quantity, usdCents, occurredAt: state.at });
+    legs.push({
+      id: randomUUID(),
+      sourceKey: `${key}:${suffix}`,
+      kind,
+      asset,
+      quantity,
+      usdCents,
+      occurredAt: state.at,
+    });
   };
   if (state.side === "buy") {
     leg("quote", "sell", state.quote, quote);
@@ -85,6 +67,9 @@ export async function recordOrderFills(
     leg("quote", "buy", state.quote, quote);
   }
   await recordActivities(tx, state.userId, legs);
-  await saveProgress(tx, state.orderId, state.userId, { filledBase: state.filledBase, quoteTotal: state.quoteTotal });
+  await saveProgress(tx, state.orderId, state.userId, {
+    filledBase: state.filledBase,
+    quoteTotal: state.quoteTotal,
+  });
   return true;
 }

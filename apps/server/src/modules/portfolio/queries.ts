@@ -73,7 +73,15 @@ export async function salesBetween(
         AND ($4::timestamptz IS NULL OR (d.disposed_at, d.position, d.part) > ($4::timestamptz, $5::bigint, $6::int))
       ORDER BY d.disposed_at, d.position, d.part
       LIMIT $7`,
-    [userId, range.from, range.to, after?.disposedAt ?? null, after?.position ?? null, after?.part ?? null, page.limit],
+    [
+      userId,
+      range.from,
+      range.to,
+      after?.disposedAt ?? null,
+      after?.position ?? null,
+      after?.part ?? null,
+      page.limit,
+    ],
   );
   return rows.map((r) => ({
     asset: r.asset,
@@ -97,8 +105,18 @@ export interface SaleSums {
   unknownCostProceeds: bigint;
 }
 
-export async function saleSums(q: Queryable, userId: string, range: { from: Date; to: Date }): Promise<SaleSums[]> {
-  const { rows } = await q.query<{ asset: Asset; quantity: string; proceeds: string; cost: string; unknown: string }>(
+export async function saleSums(
+  q: Queryable,
+  userId: string,
+  range: { from: Date; to: Date },
+): Promise<SaleSums[]> {
+  const { rows } = await q.query<{
+    asset: Asset;
+    quantity: string;
+    proceeds: string;
+    cost: string;
+    unknown: string;
+  }>(
     `SELECT asset, sum(quantity)::text AS quantity,
             coalesce(sum(proceeds_cents) FILTER (WHERE cost_cents IS NOT NULL), 0)::text AS proceeds,
             coalesce(sum(cost_cents), 0)::text AS cost,
@@ -133,7 +151,14 @@ export async function lotHistory(
         AND ($4::timestamptz IS NULL OR (opened_at, id) < ($4::timestamptz, $5::uuid))
       ORDER BY opened_at DESC, id DESC
       LIMIT $6`,
-    [userId, filter.asset ?? null, filter.status, page.after?.openedAt ?? null, page.after?.id ?? null, page.limit],
+    [
+      userId,
+      filter.asset ?? null,
+      filter.status,
+      page.after?.openedAt ?? null,
+      page.after?.id ?? null,
+      page.limit,
+    ],
   );
   return rows.map(lotOf);
 }

@@ -22,7 +22,9 @@ export interface BookState {
 
 /** Locks the user's book (creating it on first use) for the rest of the transaction. */
 export async function lockBook(q: Queryable, userId: string): Promise<BookState> {
-  await q.query("INSERT INTO portfolio_books (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING", [userId]);
+  await q.query("INSERT INTO portfolio_books (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING", [
+    userId,
+  ]);
   const { rows } = await q.query<{ applied_at: Date | string | null; applied_position: string | null }>(
     "SELECT applied_at, applied_position FROM portfolio_books WHERE user_id = $1 FOR UPDATE",
     [userId],
@@ -66,7 +68,11 @@ function activityOf(r: ActivityRow): Activity {
 const ACTIVITY_COLUMNS = "id, kind, asset, quantity, usd_cents, occurred_at, position";
 
 /** Records activities; returns those that were new (a source already recorded is skipped). */
-export async function insertActivities(q: Queryable, userId: string, list: NewActivity[]): Promise<Activity[]> {
+export async function insertActivities(
+  q: Queryable,
+  userId: string,
+  list: NewActivity[],
+): Promise<Activity[]> {
   if (list.length === 0) return [];
   const { rows } = await q.query<ActivityRow>(
     `INSERT INTO portfolio_activities (id, user_id, source_key, kind, asset, quantity, usd_cents, occurred_at)

@@ -26,7 +26,10 @@ export function registerPortfolioRoutes(app: App, ctx: AppContext, prices: UsdPr
 
   app.get(
     "/api/trading/portfolio/realized",
-    { schema: { querystring: realizedQuerySchema, response: { 200: realizedReportSchema }, tags }, preHandler },
+    {
+      schema: { querystring: realizedQuerySchema, response: { 200: realizedReportSchema }, tags },
+      preHandler,
+    },
     async (request) => realizedReport(ctx, actorOf(request), request.query),
   );
 

@@ -1,4 +1,13 @@
-import { ASSETS, isAsset, type LotsQuery, type Page, type Portfolio, type PortfolioLot, type RealizedQuery, type RealizedReport } from "@softchat/contracts";
+import {
+  ASSETS,
+  isAsset,
+  type LotsQuery,
+  type Page,
+  type Portfolio,
+  type PortfolioLot,
+  type RealizedQuery,
+  type RealizedReport,
+} from "@softchat/contracts";
 import { assertSelfOrAdmin } from "../../platform/auth/guard.js";
 import type { Actor } from "../../platform/auth/tokens.js";
 import type { AppContext } from "../../platform/context.js";
@@ -61,7 +70,11 @@ export async function getPortfolio(
  * and the sales themselves a page at a time, oldest first. Outflows (withdrawals, transfers out) are not
  * sales and realize nothing.
  */
-export async function realizedReport(ctx: ReadContext, actor: Actor, query: RealizedQuery): Promise<RealizedReport> {
+export async function realizedReport(
+  ctx: ReadContext,
+  actor: Actor,
+  query: RealizedQuery,
+): Promise<RealizedReport> {
   const userId = await subjectOf(ctx, actor, query.userId);
   const range = { from: new Date(Date.UTC(query.year, 0, 1)), to: new Date(Date.UTC(query.year + 1, 0, 1)) };
   const after = query.cursor ? cursorValues(query.cursor, [KEY.time, KEY.int, KEY.int]) : null;

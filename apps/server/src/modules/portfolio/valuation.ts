@@ -1,5 +1,5 @@
 import type { Asset, Portfolio, PortfolioHolding } from "@softchat/contracts";
-import { prorate } from "./fifo.js";
+import { minBig, prorate } from "./fifo.js";
 import { formatCents, formatQuantity, formatUnitPrice, unitCostMicros, valueCents } from "./usd.js";
 
 /** One asset as the portfolio knows it: the ledger's quantity, the open lots' sums, the realized gain. */
@@ -35,7 +35,7 @@ export interface HoldingValue {
 export function valueHolding(p: Position, priceMicros: bigint): HoldingValue {
   const lotQuantity = p.asset === "USD" ? p.quantity : p.lotQuantity;
   const lotCost = p.asset === "USD" ? p.quantity : p.lotCost;
-  const known = lotQuantity < p.quantity ? lotQuantity : p.quantity;
+  const known = minBig(lotQuantity, p.quantity);
   const costBasis = known > 0n ? prorate(lotCost, known, lotQuantity) : 0n;
   return {
     asset: p.asset,

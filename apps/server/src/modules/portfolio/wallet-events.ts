@@ -8,7 +8,14 @@ import type { NewActivity } from "./repo.js";
 
 const asset = z.enum(ASSETS as [Asset, ...Asset[]]);
 const minor = z.string().regex(/^\d{1,40}$/);
-const depositSchema = z.object({ userId: z.string(), asset, amount: minor, usdCents: minor, transactionId: z.string(), at: z.string() });
+const depositSchema = z.object({
+  userId: z.string(),
+  asset,
+  amount: minor,
+  usdCents: minor,
+  transactionId: z.string(),
+  at: z.string(),
+});
 const outflowSchema = z.object({
   userId: z.string(),
   kind: z.enum(["transfer", "withdrawal"]),
@@ -31,12 +38,15 @@ const outflowSchema = z.object({
 export function installWalletActivities(ctx: AppContext, onRecorded: (userId: string) => void): void {
   const record = async (userId: string, activity: Omit<NewActivity, "id">) => {
     if (activity.asset === "USD") return;
-    const changed = await ctx.db.transaction((tx) => recordActivities(tx, userId, [{ id: randomUUID(), ...activity }]));
+    const changed = await ctx.db.transaction((tx) =>
+      recordActivities(tx, userId, [{ id: randomUUID(), ...activity }]),
+    );
     if (changed) onRecorded(userId);
   };
   ctx.outbox.on(DEPOSIT_COMPLETED_TOPIC, async (event) => {
     const d = depositSchema.safeParse(event.payload);
-    if (!d.success) return ctx.logger.warn({ topic: event.topic }, "unreadable deposit event ignored by the portfolio");
+    if (!d.success)
+      return ctx.logger.warn({ topic: event.topic }, "unreadable deposit event ignored by the portfolio");
     await record(d.data.userId, {
       sourceKey: `deposit:${d.data.transactionId}`,
       kind: "deposit",
@@ -48,7 +58,8 @@ export function installWalletActivities(ctx: AppContext, onRecorded: (userId: st
   });
   ctx.outbox.on(OUTFLOW_TOPIC, async (event) => {
     const o = outflowSchema.safeParse(event.payload);
-    if (!o.success) return ctx.logger.warn({ topic: event.topic }, "unreadable outflow event ignored by the portfolio");
+    if (!o.success)
+      return ctx.logger.warn({ topic: event.topic }, "unreadable outflow event ignored by the portfolio");
     const { data } = o;
     const common = { asset: data.asset, quantity: BigInt(data.amount), occurredAt: new Date(data.at) };
     await record(data.userId, {

@@ -7,6 +7,7 @@ import { tradingOf } from "./runtime.js";
 import { registerTradingSocketHandlers } from "./socket.js";
 
 export { tradingOf } from "./runtime.js";
+export { FILLS_SETTLED_TOPIC } from "./settlement-events.js";
 
 /**
  * Trading: the order routes, the order queue feeding each pair's matching engine (one engine per pair

@@ -1,6 +1,5 @@
 import type { AppContext } from "../../platform/context.js";
 import type { PairRegistry } from "./engine/pair-registry.js";
-import type { PairSpec } from "./engine/pairs.js";
 import { tradingPairs } from "./market-data/pairs-module.js";
 import { ORDER_QUEUE, type OrderJob, TradingEngines } from "./pipeline/engines.js";
 
@@ -43,9 +42,4 @@ export function tradingOf(ctx: AppContext): Trading {
     runtimes.set(ctx, trading);
   }
   return trading;
-}
-
-/** The pair, or undefined. */
-export function pairOf(trading: Trading, pairId: string): PairSpec | undefined {
-  return trading.pairs.get(pairId);
 }

@@ -5,9 +5,17 @@ import type { Transaction } from "../../platform/db/index.js";
 import type { SocketEmit } from "../../platform/outbox/index.js";
 import { emitManyAfterCommit } from "../../platform/realtime/index.js";
 import { notify } from "../notifications/service.js";
-import { lotsToQuantity, type PairSpec } from "./engine/pairs.js";
+import { lotsToBaseMinor, lotsToQuantity, type PairSpec, tickLotsToQuoteMinor } from "./engine/pairs.js";
 import { averagePrice, presentOrder, presentTrade, type TradeRecord } from "./presenters.js";
 import type { OrderRecord } from "./repo.js";
+
+/**
+ * Outbox topic published with every settled batch that filled: the cumulative fill state of each order it
+ * filled, `{ fills: [{ orderId, userId, side, base, quote, filledBase, quoteTotal, at }] }` in minor units
+ * (`quoteTotal`: quote paid, fees included, by a buy; received, fees taken off, by a sell). Cumulative, so
+ * a repeat (delivery is at least once) or an older state after a newer one tells nothing new.
+ */
+export const FILLS_SETTLED_TOPIC = "trading.fills_settled";
 
 /** An order as one command left it, with what it filled in that command. */
 export interface SettledOrder {
@@ -43,6 +51,13 @@ export async function announceSettlement(
     });
   }
   await emitManyAfterCommit(ctx.outbox, tx, emits);
+  const filled = settled.orders.filter((s) => s.lots > 0);
+  if (filled.length > 0) {
+    const at = new Date().toISOString();
+    await ctx.outbox.publish(tx, FILLS_SETTLED_TOPIC, {
+      fills: filled.map((s) => fillState(pair, s.order, at)),
+    });
+  }
   for (const s of settled.orders) {
     if (s.lots > 0) await notifyFill(ctx, tx, pair, s);
     else if (s.order.status === "rejected") await notifyRejected(ctx, tx, pair, s.order);
@@ -65,6 +80,26 @@ export async function announceSettlement(
       },
     });
   }
+}
+
+/** An order's fills so far as the ledger settled them (see order-funding.ts: rounded once, cumulatively). */
+function fillState(pair: PairSpec, o: OrderRecord, at: string) {
+  const tickLots = o.takerTickLots + o.makerTickLots;
+  const fees = o.pctFee + o.fixedFee;
+  const quoteTotal =
+    o.side === "buy"
+      ? tickLotsToQuoteMinor(pair, tickLots, "ceil") + fees
+      : tickLotsToQuoteMinor(pair, tickLots, "floor") - fees;
+  return {
+    orderId: o.id,
+    userId: o.userId,
+    side: o.side,
+    base: pair.base,
+    quote: pair.quote,
+    filledBase: lotsToBaseMinor(pair, o.filledLots).toString(),
+    quoteTotal: quoteTotal.toString(),
+    at,
+  };
 }
 
 function notifyFill(ctx: Pick<AppContext, "outbox">, tx: Transaction, pair: PairSpec, s: SettledOrder) {

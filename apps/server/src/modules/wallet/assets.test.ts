@@ -25,7 +25,10 @@ describe("amounts and assets", () => {
 
   it("refuses zero, over-precise, malformed and huge amounts as invalid_amount", () => {
     for (const bad of ["0", "0.00", "0.001", "1.005", "abc", "-1", "1e3", "", " 1", `1${"0".repeat(29)}`]) {
-      expect(codeOf(() => parseAmount("USD", bad)), bad).toBe("invalid_amount");
+      expect(
+        codeOf(() => parseAmount("USD", bad)),
+        bad,
+      ).toBe("invalid_amount");
     }
     expect(codeOf(() => parseAmount("BTC", "0.000000001"))).toBe("invalid_amount");
   });

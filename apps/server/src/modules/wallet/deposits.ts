@@ -72,8 +72,8 @@ export async function creditForDemo(
   userId: string,
   asset: Asset,
   amount: bigint,
+  id: string = randomUUID(),
 ): Promise<Deposit> {
-  const id = randomUUID();
   const checked = parseAsset(asset);
   if (amount <= 0n) throw new AppError("invalid_amount", "A deposit must be positive");
   const row = await insertDeposit(ctx.db, { id, userId, asset: checked, amount, provider: "sandbox" });

@@ -2,6 +2,7 @@ import type { AppContext } from "../../platform/context.js";
 import type { App } from "../../platform/http/app-type.js";
 import { startIdempotencyPurge } from "../../platform/idempotency/index.js";
 import type { SoftchatModule } from "../index.js";
+import { fundDemoAccounts } from "./demo-funding.js";
 import { startHoldSweeper } from "./ledger/sweeper.js";
 import { registerWalletRoutes } from "./routes.js";
 import { walletOf } from "./runtime.js";
@@ -20,5 +21,6 @@ export const walletModule: SoftchatModule = {
     startHoldSweeper(ctx, wallet.batcher, ctx.config.WALLET_HOLD_SWEEP_MS);
     startIdempotencyPurge(ctx, ctx.config.IDEMPOTENCY_TTL_HOURS);
     registerWalletRoutes(app, wallet);
+    fundDemoAccounts(ctx);
   },
 };

@@ -188,28 +188,30 @@ export interface HistoryRow extends Record<string, unknown> {
 
 /**
  * A user's transfers, newest first, from `beforeSeq` on. Post and void transfers are not lines of their
- * own: they end the hold shown on the pending transfer's line.
+ * own: they end the hold shown on the pending transfer's line. Each of the user's accounts is read on both
+ * sides through its (account, seq) index and cut at `limit`, so a page costs the same however large the
+ * ledger grows.
  */
 export async function listHistory(
   q: Queryable,
   userId: string,
   filter: { asset?: Asset; kind?: TransferKind; beforeSeq?: string; limit: number },
 ): Promise<HistoryRow[]> {
+  const side = (column: "debit_account_id" | "credit_account_id") => `
+    SELECT s.*, ${column === "debit_account_id"} AS outgoing
+      FROM mine CROSS JOIN LATERAL (
+        SELECT t.* FROM ledger_transfers t
+         WHERE t.${column} = mine.id AND t.flags IN ('posted', 'pending')
+           AND ($2::bigint IS NULL OR t.seq < $2::bigint) AND ($4::text IS NULL OR t.kind = $4)
+         ORDER BY t.seq DESC LIMIT $5) s`;
   const { rows } = await q.query<HistoryRow>(
-    `WITH mine AS (SELECT array_agg(id) AS ids FROM ledger_accounts WHERE user_id = $1)
+    `WITH mine AS (SELECT id FROM ledger_accounts WHERE user_id = $1 AND ($3::text IS NULL OR asset = $3))
      SELECT t.id, t.seq::text AS seq, t.operation_id, t.kind, t.asset, t.amount, t.flags, t.metadata,
-            t.created_at, t.debit_account_id = ANY(mine.ids) AS outgoing,
-            h.status AS hold_status, h.posted_amount, other.user_id AS counterparty_id
-       FROM mine
-       JOIN ledger_transfers t ON t.debit_account_id = ANY(mine.ids) OR t.credit_account_id = ANY(mine.ids)
+            t.created_at, t.outgoing, h.status AS hold_status, h.posted_amount, other.user_id AS counterparty_id
+       FROM (${side("debit_account_id")} UNION ALL ${side("credit_account_id")}) t
        LEFT JOIN ledger_holds h ON h.transfer_id = t.id
        JOIN ledger_accounts other
-         ON other.id = CASE WHEN t.debit_account_id = ANY(mine.ids) THEN t.credit_account_id
-                            ELSE t.debit_account_id END
-      WHERE t.flags IN ('posted', 'pending')
-        AND ($2::bigint IS NULL OR t.seq < $2::bigint)
-        AND ($3::text IS NULL OR t.asset = $3)
-        AND ($4::text IS NULL OR t.kind = $4)
+         ON other.id = CASE WHEN t.outgoing THEN t.credit_account_id ELSE t.debit_account_id END
       ORDER BY t.seq DESC
       LIMIT $5`,
     [userId, filter.beforeSeq ?? null, filter.asset ?? null, filter.kind ?? null, filter.limit],

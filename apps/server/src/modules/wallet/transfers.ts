@@ -10,7 +10,7 @@ import { findUserByIdOrUsername } from "../auth/user-directory.js";
 import { formatAmount, parseAmount, parseAsset } from "./assets.js";
 import { announceTransfer, publishOutflow } from "./events.js";
 import type { OutflowCharge } from "./limits.js";
-import { notifyLimitRefusal, outflowCharge } from "./outflow-rules.js";
+import { notifyRefusal, outflowCharge } from "./outflow-rules.js";
 import { presentTransfer } from "./presenters.js";
 import { usdCentsOf } from "./pricing.js";
 import type { Wallet } from "./runtime.js";
@@ -111,7 +111,7 @@ export async function sendTransfer(
     if (!value) throw new Error("transfer finished without a reply");
     return value;
   } catch (err) {
-    if (err instanceof AppError) await notifyLimitRefusal(ctx, userId, err);
+    if (err instanceof AppError) await notifyRefusal(ctx, userId, err);
     throw err;
   }
 }

@@ -111,7 +111,7 @@ describe.each(engines)("wallet API on %s", (engine) => {
     }
   });
 
-  it("refuses every outflow of a frozen account with 422 account_frozen, while it can still receive", async () => {
+  it("refuses every outflow of a frozen account with 422 account_frozen and a security notice, while it can still receive", async () => {
     const a = await funded();
     const b = await funded();
     await server.platform.db.query("UPDATE users SET frozen = true WHERE id = $1", [a.id]);
@@ -126,6 +126,8 @@ describe.each(engines)("wallet API on %s", (engine) => {
     expect(wd.body.error.code).toBe("account_frozen");
     expect((await sendTransfer(server, b, { to: a.id, asset: "USD", amount: "5" })).status).toBe(201);
     expect((await balanceOf(server, a, "USD")).available).toBe("105.00");
+    const notes = await server.request("GET", `/api/notifications/${a.id}`, { token: a.token });
+    expect(notes.body.items.some((n: { type: string }) => n.type === "security")).toBe(true);
   });
 
   it("sends money by username and shows it in both histories, newest first, with filters and pages", async () => {

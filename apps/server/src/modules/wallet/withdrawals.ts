@@ -13,7 +13,7 @@ import {
 import { parseAmount, parseAsset } from "./assets.js";
 import { emitAll, notifyMoney, publishOutflow, transferUpdate } from "./events.js";
 import type { OutflowCharge } from "./limits.js";
-import { notifyLimitRefusal, outflowCharge } from "./outflow-rules.js";
+import { notifyRefusal, outflowCharge } from "./outflow-rules.js";
 import { presentWithdrawal } from "./presenters.js";
 import { usdCentsOf } from "./pricing.js";
 import { getProvider } from "./providers/index.js";
@@ -121,7 +121,7 @@ export async function requestWithdrawal(
       },
     }));
   } catch (err) {
-    if (err instanceof AppError) await notifyLimitRefusal(ctx, userId, err);
+    if (err instanceof AppError) await notifyRefusal(ctx, userId, err);
     throw err;
   }
   if (!response) throw new Error("withdrawal finished without a reply");

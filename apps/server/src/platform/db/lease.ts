@@ -35,6 +35,8 @@ export interface LeaseManagerOptions {
   logger: Logger;
   /** How often the lease connection is checked (ms); a check with no answer in 5 checks' time kills it. */
   healthCheckMs?: number;
+  /** `application_name` of the lease connection, to find it in `pg_stat_activity` (default softchat-lease). */
+  applicationName?: string;
 }
 
 /** Creates the lease manager for the engine in use. */
@@ -138,7 +140,7 @@ class PostgresLeases implements LeaseManager {
     const client = new pg.Client({
       connectionString: this.url,
       keepAlive: true,
-      application_name: "softchat-lease",
+      application_name: this.options.applicationName ?? "softchat-lease",
     });
     client.on("error", (err) => this.lose(client, err));
     client.on("end", () => this.lose(client, new Error("lease connection ended")));

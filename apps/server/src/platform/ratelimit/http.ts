@@ -65,6 +65,7 @@ export function rateLimitPreHandler(
  */
 export function installRateLimits(app: App, ctx: Pick<AppContext, "rateLimits" | "tokens">): void {
   app.addHook("onRequest", async (request, reply) => {
+    if (isWebAppAsset(request)) return;
     await enforceLimit(reply, ctx.rateLimits.ip, request.ip);
     const token = bearerToken(request);
     if (!token) return;
@@ -75,4 +76,19 @@ export function installRateLimits(app: App, ctx: Pick<AppContext, "rateLimits" |
     }
     await enforceLimit(reply, ctx.rateLimits.api, request.actor.userId);
   });
+}
+
+const SERVER_PREFIXES = ["/api", "/socket.io", "/docs", "/metrics", "/ready", "/health"];
+
+/**
+ * GETs of the web app's own files (scripts, styles, icons, client routes answered with index.html). A first
+ * visit precaches about 45 of them for offline use; counting them would spend most of a shared IP's
+ * per-minute allowance before the user signs in. They are static and cheap to serve.
+ */
+function isWebAppAsset(request: FastifyRequest): boolean {
+  if (request.method !== "GET" && request.method !== "HEAD") return false;
+  const path = request.url;
+  return !SERVER_PREFIXES.some(
+    (prefix) => path === prefix || path.startsWith(`${prefix}/`) || path.startsWith(`${prefix}?`),
+  );
 }

@@ -102,6 +102,17 @@ describe.each(engines)("rate limits on %s", (engine) => {
     expect((await server.request("GET", "/health", { headers: from("192.0.2.2") })).status).toBe(200);
   });
 
+  it("the web app's own files do not spend the IP allowance, API calls do", async () => {
+    const server = await start({ RATE_LIMIT_IP: "2/1m", TRUST_PROXY: "true" });
+    for (const path of ["/", "/chat/123", "/assets/app.js", "/manifest.webmanifest", "/sw.js"]) {
+      const res = await server.request("GET", path, { headers: from("192.0.2.7") });
+      expect(res.status).not.toBe(429);
+    }
+    expect((await server.request("GET", "/api/meta", { headers: from("192.0.2.7") })).status).toBe(200);
+    expect((await server.request("GET", "/api/meta", { headers: from("192.0.2.7") })).status).toBe(200);
+    expectRefused(await server.request("GET", "/api/meta", { headers: from("192.0.2.7") }), 60);
+  });
+
   it("without TRUST_PROXY a forged X-Forwarded-For does not buy a fresh allowance", async () => {
     const server = await start({ RATE_LIMIT_IP: "2/1m" });
     await server.request("GET", "/health", { headers: from("198.51.100.1") });

@@ -2,12 +2,14 @@ import { type FormEvent, useRef, useState } from "react";
 import { Link, useLocation } from "react-router-dom";
 import { client } from "../../api/client.js";
 import { describeError, errorCode } from "../../api/errors.js";
+import { useTitle } from "../../app/use-title.js";
 import { Field } from "../../components/Field.js";
 import { AuthCard } from "./AuthCard.js";
 import { DemoUsers } from "./DemoUsers.js";
 
 /** Sign in with email and password; demo accounts fill the form in one click. */
 export default function SignInScreen() {
+  useTitle("Sign in");
   const location = useLocation();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");

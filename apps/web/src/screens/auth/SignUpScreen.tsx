@@ -3,6 +3,7 @@ import { type FormEvent, useState } from "react";
 import { Link, useLocation } from "react-router-dom";
 import { client } from "../../api/client.js";
 import { describeError, errorCode, fieldErrors } from "../../api/errors.js";
+import { useTitle } from "../../app/use-title.js";
 import { Field } from "../../components/Field.js";
 import { AuthCard } from "./AuthCard.js";
 
@@ -24,6 +25,7 @@ function checkLocally(values: Record<Fields, string>): Partial<Record<Fields, st
 
 /** Create an account; on success the new user lands in the app. */
 export default function SignUpScreen() {
+  useTitle("Create your account");
   const location = useLocation();
   const [values, setValues] = useState<Record<Fields, string>>({ email: "", username: "", password: "" });
   const [errors, setErrors] = useState<Partial<Record<Fields, string>>>({});

@@ -4,12 +4,14 @@ import { client } from "../../api/client.js";
 import { describeError } from "../../api/errors.js";
 import { useUser } from "../../app/hooks.js";
 import { queryKeys } from "../../app/query-keys.js";
+import { useTitle } from "../../app/use-title.js";
 import { NewRoomForm } from "./NewRoomForm.js";
 import { PublicRooms } from "./PublicRooms.js";
 import { RoomList } from "./RoomList.js";
 import { JoinRoom, RoomView } from "./RoomView.js";
 import { useChatLive } from "./use-chat-live.js";
 import "./chat.css";
+import "./room.css";
 
 /**
  * Chat: the room list beside the open room on wide screens; on a phone, the list at /chat and the room
@@ -22,6 +24,7 @@ export default function ChatScreen() {
   useChatLive(roomId, user.id);
 
   const room = rooms.data?.find((r) => r.id === roomId);
+  useTitle(room ? room.name : "Chat");
   let main: React.ReactNode;
   if (!roomId) {
     main = (

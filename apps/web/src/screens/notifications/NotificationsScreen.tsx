@@ -3,11 +3,13 @@ import { type InfiniteData, useInfiniteQuery, useMutation, useQueryClient } from
 import { client } from "../../api/client.js";
 import { describeError } from "../../api/errors.js";
 import { queryKeys } from "../../app/query-keys.js";
+import { useTitle } from "../../app/use-title.js";
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 
 /** The notification centre: newest first, unread ones marked, each markable as read. */
 export default function NotificationsScreen() {
+  useTitle("Notifications");
   const queryClient = useQueryClient();
   const list = useInfiniteQuery({
     queryKey: queryKeys.notifications,

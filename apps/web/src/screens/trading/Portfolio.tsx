@@ -1,75 +1,77 @@
-import type { Balance, TradingOrder, TradingPair } from "@softchat/contracts";
-import { useQuery } from "@tanstack/react-query";
+import type { Portfolio as PortfolioData } from "@softchat/contracts";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { client } from "../../api/client.js";
-import { queryKeys } from "../../app/query-keys.js";
-import { add, fromUnits, isDecimal, mulUp, toUnits } from "../../lib/decimal.js";
-import { formatAmount, scaleOf } from "../../lib/money.js";
-import { unrealizedPnl } from "./order-math.js";
+import { describeError } from "../../api/errors.js";
+import { useOnResync, useSocketEvent } from "../../app/hooks.js";
+import { formatAmount } from "../../lib/money.js";
 
-const USD_SCALE = scaleOf("USD") ?? 2;
-const ORDERS_CONSIDERED = 200;
+const PORTFOLIO_KEY = ["trading", "portfolio"] as const;
 
-/** Average price paid per unit over the buys that filled, or null without any. */
-function averageEntry(orders: TradingOrder[], pairId: string): string | null {
-  let quantity = 0n;
-  let cost = 0n;
-  const qScale = 18;
-  for (const o of orders) {
-    if (o.pairId !== pairId || o.side !== "buy" || !o.averagePrice || !isDecimal(o.filledQuantity)) continue;
-    const filled = toUnits(o.filledQuantity, qScale);
-    if (filled === 0n) continue;
-    quantity += filled;
-    cost += filled * toUnits(o.averagePrice, USD_SCALE);
-  }
-  return quantity === 0n ? null : fromUnits(cost / quantity, USD_SCALE);
+function Signed({ value }: { value: string }) {
+  const negative = value.startsWith("-");
+  const zero = !/[1-9]/.test(value);
+  return (
+    <span className={zero ? "" : negative ? "ask" : "bid"}>
+      {negative || zero ? "" : "+"}
+      {formatAmount(value, "USD")}
+    </span>
+  );
 }
 
-/** What I hold, valued at each pair's last USD price, with unrealized P&L against my average buy price. */
-export function Portfolio({ pairs }: { pairs: TradingPair[] }) {
-  const balances = useQuery({
-    queryKey: queryKeys.balances,
-    queryFn: () => client.wallet.balance(),
-    staleTime: 0,
+/**
+ * What I hold, valued in USD, with the server's FIFO cost basis and P&L (the portfolio service decides
+ * them); replaced live by `portfolio_update` whenever holdings or prices change.
+ */
+export function Portfolio() {
+  const queryClient = useQueryClient();
+  const portfolio = useQuery({
+    queryKey: PORTFOLIO_KEY,
+    queryFn: () => client.request<PortfolioData>("GET", "/api/trading/portfolio"),
   });
-  const orders = useQuery({
-    queryKey: ["trading", "orders", "all"],
-    queryFn: () => client.trading.orders({ limit: ORDERS_CONSIDERED }),
+  useSocketEvent("portfolio_update", (update) => queryClient.setQueryData(PORTFOLIO_KEY, update));
+  useOnResync((info) => {
+    if (info.via === "reconnect") void queryClient.invalidateQueries({ queryKey: PORTFOLIO_KEY });
   });
-  const rows = (balances.data ?? [])
-    .filter((b: Balance) => /[1-9]/.test(b.total))
-    .map((b) => {
-      const usdPair = pairs.find((p) => p.baseAsset === b.asset && p.quoteAsset === "USD");
-      const price = b.asset === "USD" ? "1" : (usdPair?.lastPrice ?? null);
-      const value = price ? mulUp(b.total, price, USD_SCALE) : null;
-      const entry = usdPair ? averageEntry(orders.data?.items ?? [], usdPair.pairId) : null;
-      const pnl = usdPair ? unrealizedPnl(b.total, entry, usdPair.lastPrice, USD_SCALE) : null;
-      return { balance: b, value, pnl };
-    });
-  const totalValue = rows.reduce((sum, r) => (r.value ? add(sum, r.value, USD_SCALE) : sum), "0");
 
-  if (balances.isLoading) return <p className="muted">Loading your portfolio…</p>;
+  if (portfolio.error) {
+    return (
+      <p className="form-error" role="alert">
+        {describeError(portfolio.error)}
+      </p>
+    );
+  }
+  if (!portfolio.data) return <p className="muted">Loading your portfolio…</p>;
+  const { holdings, totals } = portfolio.data;
+  const shown = holdings.filter((h) => /[1-9]/.test(h.quantity) || /[1-9]/.test(h.realizedPnl));
   return (
     <div className="table-scroll">
       <table className="portfolio" data-testid="portfolio">
-        <caption className="visually-hidden">Portfolio valued in USD</caption>
+        <caption className="visually-hidden">Portfolio valued in USD, with profit and loss</caption>
         <thead>
           <tr>
             <th scope="col">Asset</th>
             <th scope="col">Holding</th>
             <th scope="col">Value (USD)</th>
             <th scope="col">
-              <abbr title="Unrealized profit and loss">P&amp;L</abbr>
+              <abbr title="Unrealized profit and loss, USD">P&amp;L</abbr>
             </th>
           </tr>
         </thead>
         <tbody>
-          {rows.map(({ balance, value, pnl }) => (
-            <tr key={balance.asset}>
-              <th scope="row">{balance.asset}</th>
-              <td className="num">{formatAmount(balance.total, balance.asset)}</td>
-              <td className="num">{value ? formatAmount(value, "USD") : "—"}</td>
-              <td className={`num ${pnl?.startsWith("-") ? "ask" : pnl ? "bid" : ""}`}>
-                {pnl ? `${pnl.startsWith("-") ? "" : "+"}${formatAmount(pnl, "USD")}` : "—"}
+          {shown.length === 0 && (
+            <tr>
+              <td colSpan={4} className="muted">
+                Nothing held yet.
+              </td>
+            </tr>
+          )}
+          {shown.map((h) => (
+            <tr key={h.asset} data-asset={h.asset}>
+              <th scope="row">{h.asset}</th>
+              <td className="num">{formatAmount(h.quantity, h.asset)}</td>
+              <td className="num">{formatAmount(h.marketValue, "USD")}</td>
+              <td className="num">
+                <Signed value={h.unrealizedPnl} />
               </td>
             </tr>
           ))}
@@ -78,14 +80,16 @@ export function Portfolio({ pairs }: { pairs: TradingPair[] }) {
           <tr>
             <th scope="row">Total</th>
             <td />
-            <td className="num">{formatAmount(totalValue, "USD")}</td>
-            <td />
+            <td className="num">{formatAmount(totals.marketValue, "USD")}</td>
+            <td className="num">
+              <Signed value={totals.unrealizedPnl} />
+            </td>
           </tr>
         </tfoot>
       </table>
       <p className="muted small">
-        P&amp;L compares the last price with your average buy price over your latest {ORDERS_CONSIDERED}{" "}
-        orders.
+        Realized so far: <Signed value={totals.realizedPnl} /> USD. Costs are matched first in, first out,
+        fees included.
       </p>
     </div>
   );

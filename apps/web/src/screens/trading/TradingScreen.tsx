@@ -13,6 +13,7 @@ import { Portfolio } from "./Portfolio.js";
 import { TradesTape } from "./TradesTape.js";
 import { findPair, useLivePrice, useOrderBook, usePairs, useTradeTape } from "./use-market.js";
 import "./trading.css";
+import { useTitle } from "../../app/use-title.js";
 
 /**
  * The trading board: pair selector, candles, live order book with depth, trades tape, order form with fee
@@ -20,6 +21,7 @@ import "./trading.css";
  * charting library).
  */
 export default function TradingScreen() {
+  useTitle("Trading");
   const [params, setParams] = useSearchParams();
   const pairs = usePairs();
   const pairId = params.get("pair") ?? pairs.data?.[0]?.pairId ?? "";
@@ -76,7 +78,6 @@ export default function TradingScreen() {
       <Board
         key={pair.pairId}
         pair={pair}
-        pairs={pairs.data ?? []}
         interval={interval}
         intervalId={intervalId}
         setCandleInterval={setCandleInterval}
@@ -87,13 +88,12 @@ export default function TradingScreen() {
 
 interface BoardProps {
   pair: TradingPair;
-  pairs: TradingPair[];
   interval: CandleInterval;
   intervalId: string;
   setCandleInterval: (interval: CandleInterval) => void;
 }
 
-function Board({ pair, pairs, interval, intervalId, setCandleInterval }: BoardProps) {
+function Board({ pair, interval, intervalId, setCandleInterval }: BoardProps) {
   const queryClient = useQueryClient();
   const pairId = pair.pairId;
   const { book, error: bookError } = useOrderBook(pairId);
@@ -158,7 +158,7 @@ function Board({ pair, pairs, interval, intervalId, setCandleInterval }: BoardPr
       </section>
       <section className="card portfolio-card" aria-labelledby="portfolio-title">
         <h2 id="portfolio-title">Portfolio</h2>
-        <Portfolio pairs={pairs} />
+        <Portfolio />
       </section>
     </div>
   );

@@ -1,6 +1,6 @@
 import type { TradingPair } from "@softchat/contracts";
 import { describe, expect, it } from "vitest";
-import { previewOrder, unrealizedPnl } from "./order-math.js";
+import { previewOrder } from "./order-math.js";
 
 const BTC_USD: TradingPair = {
   pairId: "BTC-USD",
@@ -52,13 +52,5 @@ describe("previewing an order before it is sent", () => {
       "64000.00",
     );
     expect(p).toMatchObject({ notional: "640.00", estimated: true, total: null });
-  });
-});
-
-describe("profit and loss", () => {
-  it("is (last - average entry) x held, exact and signed", () => {
-    expect(unrealizedPnl("0.5", "60000.00", "65000.00", 2)).toBe("2500.00");
-    expect(unrealizedPnl("0.5", "66000.00", "65000.00", 2)).toBe("-500.00");
-    expect(unrealizedPnl("0.5", null, "65000.00", 2)).toBeNull();
   });
 });

@@ -1,14 +1,6 @@
 import type { TradingPair } from "@softchat/contracts";
 import { compareDecimal } from "@softchat/sdk";
-import {
-  add,
-  fromUnits,
-  isDecimal,
-  isMultipleOf,
-  mulUp,
-  scaleOfDecimal,
-  toUnits,
-} from "../../lib/decimal.js";
+import { add, fromUnits, isDecimal, isMultipleOf, mulUp, scaleOfDecimal } from "../../lib/decimal.js";
 import { scaleOf } from "../../lib/money.js";
 
 export interface OrderDraft {
@@ -70,18 +62,4 @@ export function previewOrder(
   const maxFee = add(mulUp(notional, rate, scale), pair.fixedFee, scale);
   const total = draft.side === "buy" ? add(notional, maxFee, scale) : null;
   return { errors, notional, maxFee, total, estimated: draft.type === "market" };
-}
-
-/**
- * Unrealized profit or loss of a holding: (last − average entry) × held, in the quote asset. Signed
- * decimal string; null when any input is missing.
- */
-export function unrealizedPnl(held: string, averageEntry: string | null, last: string | null, scale: number) {
-  if (!averageEntry || !last || !isDecimal(held)) return null;
-  const s = Math.max(scaleOfDecimal(held), 0);
-  const diff = toUnits(last, scale) - toUnits(averageEntry, scale);
-  const product = diff * toUnits(held, s);
-  const divisor = 10n ** BigInt(s);
-  // Round toward zero: an estimate should not overstate either way.
-  return fromUnits(product / divisor, scale);
 }

@@ -10,6 +10,7 @@ import { TransferForm } from "./TransferForm.js";
 import { useWalletLive } from "./use-wallet-live.js";
 import { WithdrawForm } from "./WithdrawForm.js";
 import "./wallet.css";
+import { useTitle } from "../../app/use-title.js";
 
 const ACTIONS = [
   { id: "send", label: "Send" },
@@ -20,6 +21,7 @@ type Action = (typeof ACTIONS)[number]["id"];
 
 /** The wallet: live balances, send / deposit / withdraw, and the history. */
 export default function WalletScreen() {
+  useTitle("Wallet");
   const queryClient = useQueryClient();
   const [action, setAction] = useState<Action>("send");
   // Money screens always ask the server: no cached balance is shown as current.

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { recordAudit, SYSTEM_ACTOR } from "../../../platform/audit/index.js";
 import type { AppContext } from "../../../platform/context.js";
 import { HOLD_EXPIRED_TOPIC } from "../events.js";
 import type { LedgerBatcher } from "./batcher.js";
@@ -28,10 +29,15 @@ export function startHoldSweeper(
             batcher.submit({
               op: { type: "void", operationId: randomUUID(), holdId, expired: true },
               finish: async (tx, applied) => {
-                await ctx.outbox.publish(tx, HOLD_EXPIRED_TOPIC, {
-                  holdId,
-                  kind: applied.transfers[0]?.kind,
+                const kind = applied.transfers[0]?.kind;
+                await recordAudit(tx, {
+                  ...SYSTEM_ACTOR,
+                  action: "wallet.hold.expired",
+                  subjectType: "hold",
+                  subjectId: holdId,
+                  after: { status: "expired", kind },
                 });
+                await ctx.outbox.publish(tx, HOLD_EXPIRED_TOPIC, { holdId, kind });
               },
             }),
           ),

@@ -1,0 +1,67 @@
+import { ASSETS, type Asset } from "@softchat/contracts";
+import { z } from "zod";
+import type { AppContext } from "../../platform/context.js";
+import { FILLS_SETTLED_TOPIC } from "../trading/index.js";
+import type { UsdPrices } from "./market-prices.js";
+import { type OrderFillState, recordOrderFills } from "./order-fills.js";
+
+const asset = z.enum(ASSETS as [Asset, ...Asset[]]);
+const minor = z.string().regex(/^\d{1,40}$/);
+/** The payload of trading's `trading.fills_settled`: each filled order's cumulative state. */
+const fillsSettledSchema = z.object({
+  fills: z.array(
+    z.object({
+      orderId: z.string().uuid(),
+      userId: z.string().uuid(),
+      side: z.enum(["buy", "sell"]),
+      base: asset,
+      quote: asset,
+      filledBase: minor,
+      quoteTotal: minor,
+      at: z.string(),
+    }),
+  ),
+});
+
+/**
+ * Records trading fills as portfolio activities, from the batches the pipeline publishes after each
+ * settlement (`trading.fills_settled`). Each user's fills of a batch go in one transaction under the
+ * user's book lock. A failure (say, no price yet for a non-USD quote) throws, and the outbox delivers the
+ * batch again later with backoff; the cumulative figures make every repeat harmless.
+ */
+export function installTradingFills(
+  ctx: Pick<AppContext, "db" | "outbox" | "logger">,
+  prices: UsdPrices,
+  onRecorded: (userId: string) => void,
+): void {
+  ctx.outbox.on(FILLS_SETTLED_TOPIC, async (event) => {
+    const parsed = fillsSettledSchema.safeParse(event.payload);
+    if (!parsed.success) {
+      ctx.logger.warn({ eventId: event.id, issues: parsed.error.issues }, "unreadable fills event ignored");
+      return;
+    }
+    const states: OrderFillState[] = parsed.data.fills.map((f) => ({
+      ...f,
+      filledBase: BigInt(f.filledBase),
+      quoteTotal: BigInt(f.quoteTotal),
+      at: new Date(f.at),
+    }));
+    // Prices are read before any transaction: a price source may be slow, and no lock waits on it.
+    const quotePrices = new Map<Asset, bigint>();
+    for (const s of states) {
+      if (s.quote !== "USD" && !quotePrices.has(s.quote))
+        quotePrices.set(s.quote, await prices.micros(s.quote));
+    }
+    for (const userId of new Set(states.map((s) => s.userId))) {
+      const changed = await ctx.db.transaction(async (tx) => {
+        let any = false;
+        for (const s of states) {
+          if (s.userId !== userId) continue;
+          any = (await recordOrderFills(tx, s, quotePrices.get(s.quote) ?? 0n)) || any;
+        }
+        return any;
+      });
+      if (changed) onRecorded(userId);
+    }
+  });
+}
