@@ -169,7 +169,12 @@ export const configSchema = z.object({
   /** Timeout of one call to a price source (ms). */
   PRICE_SOURCE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   /** Seed of the simulated price feed used when no source is configured. */
-  PRICE_SIM_SEED: z.coerce.number().int().min(0).max(2 ** 31 - 1).default(42),
+  PRICE_SIM_SEED: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(42),
   /** Wallet group commit: how long concurrent money operations are gathered into one transaction (ms). */
   WALLET_BATCH_WINDOW_MS: z.coerce.number().int().min(0).max(100).default(1),
   /** Wallet group commit: most operations applied in one transaction. */
@@ -180,8 +185,19 @@ export const configSchema = z.object({
   WALLET_QUEUE_MAX: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   /** How often expired ledger holds are looked for and voided (ms). */
   WALLET_HOLD_SWEEP_MS: z.coerce.number().int().min(50).max(3_600_000).default(5000),
+  /**
+   * How long a withdrawal may stay pending past its expected confirmation before the wallet settles it
+   * itself (ms): a sandbox payout whose confirmation job was lost is confirmed (or failed), and one the
+   * provider never acknowledged is failed with its funds returned. Checked every WALLET_HOLD_SWEEP_MS.
+   */
+  WALLET_WITHDRAWAL_RECOVERY_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
   /** How long Idempotency-Key records are kept, in hours (at least 24). */
-  IDEMPOTENCY_TTL_HOURS: z.coerce.number().int().min(24).max(24 * 365).default(48),
+  IDEMPOTENCY_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(24)
+    .max(24 * 365)
+    .default(48),
 });
 
 export type Config = z.infer<typeof configSchema> & {

@@ -1,5 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fromUnits, toUnits } from "../src/lib/decimal.js";
+import { formatAmount } from "../src/lib/money.js";
 import { DEMO_PASSWORD, signIn, waitConnected } from "./support/actions.js";
 import { startAppServer, type TestServer } from "./support/app-server.js";
 import { capture, launchBrowser, openVisitor, SCENARIO_TIMEOUT_MS, type Visitor } from "./support/browser.js";
@@ -16,6 +18,21 @@ async function deposit(server: TestServer, username: string, asset: string, amou
     body: { asset, amount, provider: "sandbox" },
   });
   expect(res.status).toBe(201);
+}
+
+/** How much of `asset` a demo user's portfolio holds now, as a decimal string ("0" when none). */
+async function heldBy(server: TestServer, username: string, asset: string): Promise<string> {
+  const login = await server.request("POST", "/api/auth/login", {
+    body: { email: `${username}@softchat.local`, password: DEMO_PASSWORD },
+  });
+  const res = await server.request("GET", "/api/trading/portfolio", { token: login.body.accessToken });
+  expect(res.status).toBe(200);
+  return res.body.holdings.find((h: { asset: string }) => h.asset === asset)?.quantity ?? "0";
+}
+
+/** `held` moved by `delta` BTC (8 decimals), formatted as the portfolio shows it. */
+function btcAfter(held: string, delta: bigint): string {
+  return formatAmount(fromUnits(toUnits(held, 8) + delta, 8), "BTC");
 }
 
 async function placeLimit(page: Page, side: "Buy" | "Sell", price: string, quantity: string): Promise<void> {
@@ -43,12 +60,16 @@ describe("two traders on the board, each in their own browser", () => {
   let browser: Browser;
   let alice: Visitor;
   let bob: Visitor;
+  // Demo accounts start funded: the holdings must move by exactly the 0.001 BTC traded.
+  let aliceBtc: string;
+  let bobBtc: string;
 
   beforeAll(async () => {
     await ensureWebBuilt();
     [server, browser] = await Promise.all([startAppServer(), launchBrowser()]);
     await deposit(server, "alice", "USD", "1000");
     await deposit(server, "bob", "BTC", "1");
+    [aliceBtc, bobBtc] = [await heldBy(server, "alice", "BTC"), await heldBy(server, "bob", "BTC")];
     alice = await openVisitor(browser, server.url, { width: 1400, height: 1000 });
     bob = await openVisitor(browser, server.url, { width: 1400, height: 1000 });
     await Promise.all([signIn(alice.page, "alice"), signIn(bob.page, "bob")]);
@@ -87,13 +108,17 @@ describe("two traders on the board, each in their own browser", () => {
         await form.getByRole("status").filter({ hasText: "placed" }).waitFor();
         await alice.page.locator('[data-testid="my-order"][data-status="filled"]').waitFor();
         await alice.page.getByTestId("trade").filter({ hasText: "50,000.00" }).first().waitFor();
-        await holding(alice.page, "BTC").filter({ hasText: "0.001" }).waitFor();
+        await holding(alice.page, "BTC")
+          .filter({ hasText: btcAfter(aliceBtc, 100_000n) })
+          .waitFor();
       });
 
       await capture(bob, "trading-bob-filled", async () => {
         await bob.page.locator('[data-testid="my-order"][data-status="filled"]').waitFor();
         await bob.page.getByTestId("trade").filter({ hasText: "50,000.00" }).first().waitFor();
-        await holding(bob.page, "BTC").filter({ hasText: "0.999" }).waitFor();
+        await holding(bob.page, "BTC")
+          .filter({ hasText: btcAfter(bobBtc, -100_000n) })
+          .waitFor();
         await holding(bob.page, "USD").waitFor();
       });
       // The filled level is gone from both books.

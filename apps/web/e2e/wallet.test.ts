@@ -1,5 +1,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { add } from "../src/lib/decimal.js";
+import { formatAmount } from "../src/lib/money.js";
 import { signIn, waitConnected } from "./support/actions.js";
 import { startAppServer, type TestServer } from "./support/app-server.js";
 import { capture, launchBrowser, openVisitor, SCENARIO_TIMEOUT_MS, type Visitor } from "./support/browser.js";
@@ -37,7 +39,9 @@ describe("money moving between two people, each in their own browser", () => {
     "a transfer from alice shows up in bob's balance and notifications without a reload",
     async () => {
       await bob.page.getByTestId("balances").waitFor();
+      // Demo accounts start funded; what bob sees must grow by exactly what alice sends.
       const bobBefore = await available(bob, "USD");
+      const bobAfter = formatAmount(add(bobBefore.replaceAll(",", "") || "0", "25.50", 2), "USD");
 
       await capture(alice, "wallet-alice-deposits", async () => {
         await alice.page.getByRole("button", { name: "Deposit", exact: true }).click();
@@ -67,12 +71,12 @@ describe("money moving between two people, each in their own browser", () => {
       await capture(bob, "wallet-bob-receives-live", async () => {
         await bob.page
           .locator('[data-testid="balance-row"][data-asset="USD"] [data-testid="available"]')
-          .filter({ hasText: "25.50" })
+          .filter({ hasText: bobAfter })
           .waitFor();
         await bob.page.getByTestId("unread-badge").waitFor();
         await bob.page.getByTestId("history-row").filter({ hasText: "+25.50 USD" }).waitFor();
       });
-      expect(bobBefore).toBe("");
+      expect(await available(bob, "USD")).toBe(bobAfter);
 
       await capture(bob, "wallet-bob-notification-centre", async () => {
         await bob.page.getByTestId("notification-bell").click();

@@ -10,7 +10,7 @@ import type {
 } from "@softchat/contracts";
 import type { ChatApi } from "../api/chat.js";
 import type { NotificationsApi } from "../api/notifications.js";
-import { SoftchatError } from "../errors.js";
+import { isTransient, SoftchatError } from "../errors.js";
 import { newId } from "../ids.js";
 import type { AuthSession } from "../session.js";
 import { CatchUp } from "./catch-up.js";
@@ -164,9 +164,18 @@ export class RealtimeClient {
    */
   async joinRoom(roomId: string): Promise<ChatRoom> {
     const baseline = this.catchUp.rooms.establishBaseline(roomId).catch(() => {});
-    const room = await this.subscriptions.follow(roomId);
-    await baseline;
-    return room;
+    try {
+      return await this.subscriptions.follow(roomId);
+    } catch (err) {
+      // Refused for good (no such room, not allowed): stop following it. A lost connection keeps it.
+      if (!isTransient(err)) {
+        this.subscriptions.unfollow(roomId);
+        this.catchUp.rooms.forget(roomId);
+      }
+      throw err;
+    } finally {
+      await baseline;
+    }
   }
 
   /** Stops following a room and leaves it on the server. */

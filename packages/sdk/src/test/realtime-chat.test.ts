@@ -35,14 +35,7 @@ describe.each(engines)("realtime chat through the SDK on %s", (engine) => {
   });
   afterAll(async () => {
     await proxy?.close();
-    const timer = setInterval(() => {
-      const io = server.platform.realtime.io;
-      server.app.server.getConnections((_e, n) =>
-        console.log("DEBUG conns", n, "engine clients", io.engine?.clientsCount, "sockets", io.sockets.sockets.size),
-      );
-    }, 3000);
     await server?.close();
-    clearInterval(timer);
   });
 
   /** Alice talks to the server through the proxy the test controls; Bob directly. */

@@ -8,14 +8,16 @@ export interface NewUser {
   passwordHash: string;
   role?: Role;
   isDemo?: boolean;
+  /** Defaults to 1, the level of a new sign-up. */
+  kycLevel?: 1 | 2 | 3;
 }
 
 /** Inserts a user; null when the email or username is taken (both unique, case-insensitive). */
 export async function insertUser(q: Queryable, user: NewUser): Promise<UserRow | null> {
   const { rows } = await q.query<UserRow>(
-    `INSERT INTO users (email, username, password_hash, role, is_demo)
-     VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING *`,
-    [user.email, user.username, user.passwordHash, user.role ?? "user", user.isDemo ?? false],
+    `INSERT INTO users (email, username, password_hash, role, is_demo, kyc_level)
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING *`,
+    [user.email, user.username, user.passwordHash, user.role ?? "user", user.isDemo ?? false, user.kycLevel ?? 1],
   );
   return rows[0] ?? null;
 }

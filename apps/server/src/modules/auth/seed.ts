@@ -32,7 +32,8 @@ async function insertDemoUsers(
   const created: SeededUser[] = [];
   for (const spec of specs) {
     const email = `${spec.username}@softchat.local`;
-    const row = await insertUser(tx, { ...spec, email, isDemo: true });
+    // Demo accounts are fully verified (KYC 3) so a first visit can try real-sized transfers and orders.
+    const row = await insertUser(tx, { ...spec, email, isDemo: true, kycLevel: 3 });
     if (row)
       created.push({ id: row.id, email, username: row.username, role: row.role, password: DEMO_PASSWORD });
   }

@@ -19,6 +19,7 @@ export async function lockProgress(q: Queryable, orderId: string): Promise<Order
     : { filledBase: 0n, quoteTotal: 0n };
 }
 
+/** Records the order's cumulative figures as recorded. */
 export async function saveProgress(
   q: Queryable,
   orderId: string,

@@ -10,6 +10,7 @@ export interface UsdPrices {
   currentMicros(asset: Asset): bigint | undefined;
 }
 
+/** USD prices from this node's price service. */
 export function usdPrices(prices: PriceService): UsdPrices {
   return {
     async micros(asset) {

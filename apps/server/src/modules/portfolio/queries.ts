@@ -13,6 +13,7 @@ export interface LotSums {
   realized: bigint;
 }
 
+/** Per asset: the open lots' quantity and cost and the gain realized by sales, for one user. */
 export async function lotSums(q: Queryable, userId: string): Promise<LotSums[]> {
   const { rows } = await q.query<{ asset: Asset; quantity: string; cost: string; realized: string }>(
     `SELECT asset, sum(quantity)::text AS quantity, sum(cost)::text AS cost, sum(realized)::text AS realized
@@ -105,6 +106,7 @@ export interface SaleSums {
   unknownCostProceeds: bigint;
 }
 
+/** Sales of a period summed per asset. */
 export async function saleSums(
   q: Queryable,
   userId: string,

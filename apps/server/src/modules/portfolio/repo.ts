@@ -36,6 +36,7 @@ export async function lockBook(q: Queryable, userId: string): Promise<BookState>
   };
 }
 
+/** Records `last` as the last activity applied to the user's lots. */
 export async function setApplied(q: Queryable, userId: string, last: Activity): Promise<void> {
   await q.query(
     "UPDATE portfolio_books SET applied_at = $2, applied_position = $3, updated_at = now() WHERE user_id = $1",
@@ -124,6 +125,7 @@ interface LotRow extends Record<string, unknown> {
   closed_at: Date | string | null;
 }
 
+/** A lot row as a `Lot`. */
 export function lotOf(r: LotRow): Lot {
   return {
     id: r.id,
@@ -183,6 +185,7 @@ export async function saveLots(q: Queryable, userId: string, lots: Lot[]): Promi
   );
 }
 
+/** Writes what sales and outflows took from the lots. */
 export async function insertDisposals(q: Queryable, userId: string, disposals: Disposal[]): Promise<void> {
   if (disposals.length === 0) return;
   const nullable = (v: bigint | null) => (v === null ? null : v.toString());

@@ -55,6 +55,7 @@ export function isListed(p: Position): boolean {
   return p.quantity > 0n || p.lotQuantity > 0n || p.realized !== 0n;
 }
 
+/** A valued holding as the API shows it: USD in cents, prices per unit, quantities at the asset's scale. */
 export function presentHolding(h: HoldingValue): PortfolioHolding {
   return {
     asset: h.asset,

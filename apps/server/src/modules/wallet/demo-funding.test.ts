@@ -8,13 +8,14 @@ describe.each(engines)("demo accounts on %s", (engine) => {
     server = undefined;
   });
 
-  it("a demo user signs in to a funded wallet, funded once even when the seeding event is delivered again", async () => {
+  it("a demo user signs in, fully verified, to a funded wallet, funded once even when the seeding event is delivered again", async () => {
     server = await startTestServer(engine, { SEED_DEMO: "true" });
     const login = await server.request("POST", "/api/auth/login", {
       body: { email: "alice@softchat.local", password: "softchat-demo" },
     });
     expect(login.status).toBe(200);
     const { accessToken, user } = login.body;
+    expect(user.kycLevel).toBe(3);
     const usd = async () => {
       const res = await server?.request("GET", `/api/wallet/${user.id}/balance`, { token: accessToken });
       return res?.body.balances.find((b: { asset: string }) => b.asset === "USD")?.available;

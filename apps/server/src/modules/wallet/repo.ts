@@ -218,3 +218,25 @@ export async function listHistory(
   );
   return rows;
 }
+
+/**
+ * Pending withdrawals the provider should have settled by now: sandbox payouts older than their simulated
+ * confirmation plus `graceMs`, and payouts of any other provider that never recorded a provider reference
+ * within `graceMs`. Ages are measured on the database clock.
+ */
+export async function overdueWithdrawals(
+  q: Queryable,
+  o: { sandboxConfirmMs: number; graceMs: number; limit: number },
+): Promise<WithdrawalRow[]> {
+  const { rows } = await q.query<WithdrawalRow>(
+    `SELECT * FROM withdrawals
+      WHERE status = 'pending'
+        AND ((provider = 'sandbox' AND created_at < now() - ($1::bigint * interval '1 millisecond'))
+          OR (provider <> 'sandbox' AND provider_ref IS NULL
+              AND created_at < now() - ($2::bigint * interval '1 millisecond')))
+      ORDER BY created_at
+      LIMIT $3`,
+    [BigInt(o.sandboxConfirmMs + o.graceMs), BigInt(o.graceMs), o.limit],
+  );
+  return rows;
+}

@@ -1,6 +1,8 @@
+import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { createTestDatabase, engines, type TestDatabase } from "../../../test/harness.js";
-import { migrate } from "./migrate.js";
+import { migrate, readMigrations } from "./migrate.js";
+import { openPostgres } from "./postgres.js";
 
 describe.each(engines)("database layer on %s", (engine) => {
   let t: TestDatabase;
@@ -57,5 +59,34 @@ describe.each(engines)("database layer on %s", (engine) => {
     expect(await migrate(t.db)).toEqual([]);
     const { rows } = await t.db.query<{ n: string }>("SELECT count(*)::text AS n FROM schema_migrations");
     expect(Number(rows[0]?.n)).toBeGreaterThanOrEqual(2);
+  });
+});
+
+const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
+
+describe.skipIf(!TEST_DATABASE_URL)("migrations on PostgreSQL", () => {
+  it("two nodes starting together on an empty database migrate it once between them", async () => {
+    const url = TEST_DATABASE_URL ?? "";
+    const schema = `t_mig_${randomBytes(5).toString("hex")}`;
+    const admin = await openPostgres({ url, poolSize: 1 });
+    await admin.query(`CREATE SCHEMA ${schema}`);
+    const nodes = [
+      await openPostgres({ url, poolSize: 2, schema }),
+      await openPostgres({ url, poolSize: 2, schema }),
+    ];
+    try {
+      const applied = await Promise.all(nodes.map((db) => migrate(db)));
+      const all = readMigrations().map((m) => m.name);
+      // One node applied everything, the other waited for the lock and found nothing left to do.
+      expect([...applied].sort((a, b) => b.length - a.length)).toEqual([all, []]);
+      const { rows } = await admin.query<{ n: string }>(
+        `SELECT count(*)::text AS n FROM ${schema}.schema_migrations`,
+      );
+      expect(Number(rows[0]?.n)).toBe(all.length);
+    } finally {
+      for (const db of nodes) await db.close();
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await admin.close();
+    }
   });
 });
