@@ -6,7 +6,7 @@
  *
  *   npm run bench -- realtime [--n=1000] [--rate=20] [--duration=10] [--scaled] [--idle]
  *   (or env N, R, D). --scaled: PostgreSQL + Redis from TEST_DATABASE_URL / TEST_REDIS_URL.
- *   --idle: N idle authenticated connections held by one node, and memory per connection.
+ *   --idle: N idle authenticated connections held by one node (in no shared room), and memory per connection.
  *
  * Latency is measured from the sender's call to each receiver's handler, all clients in this process (one
  * clock). Users are inserted straight into the database; the room is created and joined over REST.
@@ -148,7 +148,7 @@ async function main(): Promise<void> {
   const peerName = "bare Socket.IO broadcast (no auth, no persistence)";
   let figures: Record<string, unknown>;
   if (IDLE) {
-    const softchat = await idle(await softchatSide(N, SCALED), 5000);
+    const softchat = await idle(await softchatSide(N, SCALED, false), 5000);
     const peer = await idle(await peerSide(N), 5000);
     figures = {
       softchat,
@@ -184,6 +184,9 @@ async function main(): Promise<void> {
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
+
+// Exit through process.exit on a signal too, so the servers started as children are killed with us.
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
 
 main().then(
   () => process.exit(0),

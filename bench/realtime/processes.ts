@@ -49,6 +49,10 @@ export function spawnServer(
       env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
+    // Never leave a server behind, however this process ends.
+    const kill = () => child.kill("SIGKILL");
+    process.once("exit", kill);
+    child.once("exit", () => process.off("exit", kill));
     let stderr = "";
     child.stderr?.on("data", (chunk) => {
       stderr += String(chunk);

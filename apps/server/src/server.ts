@@ -36,7 +36,14 @@ export async function startServer(config: Config, options: PlatformOptions = {})
     url: `http://localhost:${port}`,
     close() {
       closing ??= (async () => {
-        await app.close();
+        // A keep-alive connection busy when the close began turns idle once its response is sent; Node's
+        // close() would then wait for the client's keep-alive timeout. Close such connections as they idle.
+        const sweep = setInterval(() => app.server.closeIdleConnections(), 100);
+        try {
+          await app.close();
+        } finally {
+          clearInterval(sweep);
+        }
         await platform.shutdown();
       })();
       return closing;

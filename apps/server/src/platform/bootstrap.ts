@@ -33,6 +33,15 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const redis = config.REDIS_URL
     ? new Redis(config.REDIS_URL, { keyPrefix: undefined, maxRetriesPerRequest: 3, lazyConnect: false })
     : undefined;
+  // Without a listener ioredis prints every failed reconnect to stderr; one warning per outage is enough.
+  let redisDown = false;
+  redis?.on("error", (err) => {
+    if (!redisDown) logger.warn({ err }, "redis unreachable, reconnecting");
+    redisDown = true;
+  });
+  redis?.on("ready", () => {
+    redisDown = false;
+  });
   const hooks: Array<() => Promise<void> | void> = [];
   const outbox = new Outbox(db, logger);
   const jobs: JobQueue = config.REDIS_URL

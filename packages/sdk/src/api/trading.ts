@@ -2,10 +2,11 @@ import type {
   Candle,
   CandleInterval,
   OrderbookSnapshot,
-  OrderStatus,
+  OrderListQuery,
   Page,
   PlaceOrderBody,
   PriceQuote,
+  Ticker24h,
   Trade,
   TradingOrder,
   TradingPair,
@@ -15,28 +16,32 @@ import { idempotencyHeaders } from "../ids.js";
 
 const enc = encodeURIComponent;
 
+/** Market data is public: sent with the token when signed in, and readable when not. */
+const PUBLIC = { auth: "optional" } as const;
+
 /** Pairs, market data, prices and orders (`/api/crypto/*`, `/api/trading/*`). */
 export class TradingApi {
   constructor(private readonly http: HttpTransport) {}
 
   /** Every pair with its tick and lot size, fees, last price and 24 h change. */
   async pairs(): Promise<TradingPair[]> {
-    return (await this.http.request<{ items: TradingPair[] }>("GET", "/api/crypto/trading/pairs")).items;
+    return (await this.http.request<{ items: TradingPair[] }>("GET", "/api/crypto/trading/pairs", PUBLIC))
+      .items;
   }
 
   async pair(pairId: string): Promise<TradingPair> {
-    return (await this.http.request<{ pair: TradingPair }>("GET", `/api/crypto/trading/pairs/${enc(pairId)}`))
-      .pair;
+    const path = `/api/crypto/trading/pairs/${enc(pairId)}`;
+    return (await this.http.request<{ pair: TradingPair }>("GET", path, PUBLIC)).pair;
   }
 
   /** The book now, with the `seq` its live updates continue from. */
   orderbook(pairId: string): Promise<OrderbookSnapshot> {
-    return this.http.request<OrderbookSnapshot>("GET", `/api/crypto/orderbook/${enc(pairId)}`);
+    return this.http.request<OrderbookSnapshot>("GET", `/api/crypto/orderbook/${enc(pairId)}`, PUBLIC);
   }
 
   /** The published USD price of an asset, its sources and whether it is stale. */
   prices(symbol: string): Promise<PriceQuote> {
-    return this.http.request<PriceQuote>("GET", `/api/crypto/prices/${enc(symbol)}`);
+    return this.http.request<PriceQuote>("GET", `/api/crypto/prices/${enc(symbol)}`, PUBLIC);
   }
 
   /** Places an order (accepted with 202; fills arrive as `order_update`). */
@@ -49,9 +54,7 @@ export class TradingApi {
   }
 
   /** My orders, filtered by status and pair. */
-  orders(
-    query: { status?: OrderStatus; pairId?: string; limit?: number; cursor?: string } = {},
-  ): Promise<Page<TradingOrder>> {
+  orders(query: Partial<OrderListQuery> = {}): Promise<Page<TradingOrder>> {
     return this.http.request<Page<TradingOrder>>("GET", "/api/trading/orders", { query: { ...query } });
   }
 
@@ -79,6 +82,12 @@ export class TradingApi {
     query: { interval?: CandleInterval; limit?: number } = {},
   ): Promise<Candle[]> {
     const path = `/api/trading/candles/${enc(pairId)}`;
-    return (await this.http.request<{ items: Candle[] }>("GET", path, { query: { ...query } })).items;
+    return (await this.http.request<{ items: Candle[] }>("GET", path, { ...PUBLIC, query: { ...query } }))
+      .items;
+  }
+
+  /** Rolling 24 h statistics of a pair. */
+  ticker(pairId: string): Promise<Ticker24h> {
+    return this.http.request<Ticker24h>("GET", `/api/trading/ticker/${enc(pairId)}`, PUBLIC);
   }
 }

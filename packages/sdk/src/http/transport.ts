@@ -11,8 +11,12 @@ export interface RequestOptions {
   /** Sent as JSON. */
   body?: unknown;
   headers?: Record<string, string>;
-  /** Send the access token (and refresh it on 401). Default true. */
-  auth?: boolean;
+  /**
+   * `true` (default): send the access token, refreshing it first if there is none and once on a 401.
+   * `"optional"`: public data, sent with the token when signed in, without one otherwise.
+   * `false`: never send it.
+   */
+  auth?: boolean | "optional";
   signal?: AbortSignal;
   /** Overrides the client's request timeout (ms). */
   timeoutMs?: number;
@@ -39,8 +43,10 @@ export class HttpTransport {
   }
 
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
-    if (options.auth === false) return this.parse<T>(await this.send(method, path, options, null));
     const { session } = this.options;
+    if (options.auth === false || (options.auth === "optional" && session.accessToken === null)) {
+      return this.parse<T>(await this.send(method, path, options, null));
+    }
     let token = session.accessToken ?? (await session.refreshAccessToken(null));
     let res = await this.send(method, path, options, token);
     if (res.status === 401) {

@@ -94,8 +94,7 @@ export class SocketLink {
    */
   discard(): void {
     this.stop();
-    // Only forgotten: the handlers below ignore a socket that is no longer the current one. (Removing its
-    // listeners here kept Socket.IO from finishing the close, leaving the server with an open connection.)
+    // The handlers registered in ensureSocket ignore any socket that is no longer the current one.
     this.socket = null;
   }
 
@@ -127,14 +126,12 @@ export class SocketLink {
     const { code, message, details } = reply.error;
     const detailRecord = isRecord(details) ? details : undefined;
     const retryAfter = detailRecord?.retryAfterMs;
-    return Promise.reject(
-      new SoftchatError(
-        statusForCode(code),
-        code,
-        message,
-        detailRecord,
-        typeof retryAfter === "number" ? retryAfter : undefined,
-      ),
+    throw new SoftchatError(
+      statusForCode(code),
+      code,
+      message,
+      detailRecord,
+      typeof retryAfter === "number" ? retryAfter : undefined,
     );
   }
 

@@ -9,7 +9,7 @@ import { createClient } from "../client.js";
 import { SoftchatError } from "../errors.js";
 import type { AuthState } from "../session.js";
 import { memoryTokenStore } from "../token-store.js";
-import { FAST_REALTIME, stateOf } from "./clients.js";
+import { closeServer, FAST_REALTIME, stateOf } from "./clients.js";
 import { FaultyProxy } from "./tcp-proxy.js";
 
 let seq = 0;
@@ -36,7 +36,7 @@ describe.each(engines)("SDK sessions on %s", (engine) => {
     server = await startTestServer(engine, { ACCESS_TOKEN_TTL_SEC: "10" });
   });
   afterAll(async () => {
-    await server?.close();
+    if (server) await closeServer(server);
   });
 
   it("after the access token expires, parallel requests refresh it once, the refresh token rotates, and the socket reconnects with the new one", async () => {

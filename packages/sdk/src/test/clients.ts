@@ -46,3 +46,20 @@ export function recordStates(client: SoftchatClient): ConnectionState[] {
   client.realtime.onStateChange((s) => states.push(s));
   return states;
 }
+
+/**
+ * Closes a test server. A keep-alive connection whose request was still running when the close began is not
+ * closed when that request ends (only connections idle at that moment are), so it would hold the close for
+ * the 72 s keep-alive timeout; closing idle connections until the close completes avoids that.
+ */
+export async function closeServer(server: {
+  close(): Promise<void>;
+  app: RunningServer["app"];
+}): Promise<void> {
+  const sweep = setInterval(() => server.app.server.closeIdleConnections(), 200);
+  try {
+    await server.close();
+  } finally {
+    clearInterval(sweep);
+  }
+}

@@ -5,7 +5,7 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser } from "../../../../apps/server/test/factories.js";
 import { eventually, startTestServer, type TestServer } from "../../../../apps/server/test/harness.js";
-import { signedInClient } from "./clients.js";
+import { closeServer, signedInClient } from "./clients.js";
 
 /** Serves the hooks page: its HTML and its bundle (React, the SDK, the hooks), built for the browser. */
 async function servePage(): Promise<{ server: Server; origin: string; bundleBytes: number }> {
@@ -53,7 +53,7 @@ describe("React hooks in a browser", () => {
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
-    await server?.close();
+    if (server) await closeServer(server);
     page?.server.close();
   });
 

@@ -8,7 +8,7 @@ import {
   type TestServer,
 } from "../../../../apps/server/test/harness.js";
 import type { SoftchatClient } from "../client.js";
-import { signedInClient, stateOf } from "./clients.js";
+import { closeServer, signedInClient, stateOf } from "./clients.js";
 import { FaultyProxy } from "./tcp-proxy.js";
 
 /** Every message_received a client's handlers see, in delivery order. */
@@ -35,7 +35,7 @@ describe.each(engines)("realtime chat through the SDK on %s", (engine) => {
   });
   afterAll(async () => {
     await proxy?.close();
-    await server?.close();
+    if (server) await closeServer(server);
   });
 
   /** Alice talks to the server through the proxy the test controls; Bob directly. */

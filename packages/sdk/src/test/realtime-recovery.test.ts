@@ -12,7 +12,7 @@ import {
   testConfig,
 } from "../../../../apps/server/test/harness.js";
 import type { SyncInfo } from "../realtime/types.js";
-import { signedInClient, stateOf } from "./clients.js";
+import { closeServer, signedInClient, stateOf } from "./clients.js";
 import { FaultyProxy } from "./tcp-proxy.js";
 
 /** The same database for successive server processes: closing a server must not close it. */
@@ -42,7 +42,7 @@ describe.each(engines)("catching up after a server restart on %s", (engine) => {
     cleanups.push(() => testDb.cleanup());
     const db = outliving(testDb.db);
     let node = await startNode(engine, db);
-    cleanups.push(() => node.close());
+    cleanups.push(() => closeServer(node));
     const proxy = await FaultyProxy.start(node.port);
     cleanups.push(() => proxy.close());
 
@@ -70,7 +70,7 @@ describe.each(engines)("catching up after a server restart on %s", (engine) => {
     // The network to Alice goes down and the server restarts: its Socket.IO sessions are gone for good.
     proxy.set("down");
     await stateOf(alice.client, "reconnecting");
-    await node.close();
+    await closeServer(node);
     node = await startNode(engine, db);
     proxy.retarget(node.port);
 
@@ -103,7 +103,7 @@ describe.each(engines)("catching up after a server restart on %s", (engine) => {
     const testDb = await createTestDatabase(engine);
     cleanups.push(() => testDb.cleanup());
     const node = await startNode(engine, outliving(testDb.db));
-    cleanups.push(() => node.close());
+    cleanups.push(() => closeServer(node));
     const proxy = await FaultyProxy.start(node.port);
     cleanups.push(() => proxy.close());
 

@@ -10,7 +10,7 @@ import type { SoftchatClient } from "../client.js";
 import { ChatRoomStore } from "../stores/chat-room-store.js";
 import { NotificationsStore } from "../stores/notifications-store.js";
 import { PresenceStore } from "../stores/presence-store.js";
-import { signedInClient, stateOf } from "./clients.js";
+import { closeServer, signedInClient, stateOf } from "./clients.js";
 import { FaultyProxy } from "./tcp-proxy.js";
 
 // The stores behind the React hooks, driven the way the hooks drive them, against a real server.
@@ -29,7 +29,7 @@ describe.each(engines)("UI stores on %s", (engine) => {
   });
   afterAll(async () => {
     await proxy?.close();
-    await server?.close();
+    if (server) await closeServer(server);
   });
 
   async function connected(options: { viaProxy?: boolean } = {}): Promise<SoftchatClient> {

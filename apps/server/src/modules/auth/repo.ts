@@ -17,7 +17,14 @@ export async function insertUser(q: Queryable, user: NewUser): Promise<UserRow |
   const { rows } = await q.query<UserRow>(
     `INSERT INTO users (email, username, password_hash, role, is_demo, kyc_level)
      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING *`,
-    [user.email, user.username, user.passwordHash, user.role ?? "user", user.isDemo ?? false, user.kycLevel ?? 1],
+    [
+      user.email,
+      user.username,
+      user.passwordHash,
+      user.role ?? "user",
+      user.isDemo ?? false,
+      user.kycLevel ?? 1,
+    ],
   );
   return rows[0] ?? null;
 }

@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { Config } from "../../config.js";
+import { claimDataDir } from "./data-dir-lock.js";
 import { openPglite } from "./pglite.js";
 import { openPostgres } from "./postgres.js";
 import type { Database } from "./types.js";
@@ -13,5 +14,11 @@ export async function openDatabase(config: Config): Promise<Database> {
     return openPostgres({ url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
   const dir = resolve(config.DATA_DIR);
   mkdirSync(dir, { recursive: true });
-  return openPglite(join(dir, "pglite"));
+  const release = claimDataDir(dir);
+  try {
+    return await openPglite(join(dir, "pglite"), undefined, release);
+  } catch (err) {
+    release();
+    throw err;
+  }
 }

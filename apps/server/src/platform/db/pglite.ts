@@ -5,14 +5,21 @@ import type { Database, QueryResult, Row, Session, Transaction, TransactionOptio
 
 const TEXT_TYPES = { 20: (v: string) => v, 1700: (v: string) => v };
 
-/** Opens (or creates) an embedded database under `dataDir`; `undefined` keeps it in memory. */
-export async function openPglite(dataDir: string | undefined, loadDataDir?: Blob): Promise<Database> {
+/**
+ * Opens (or creates) an embedded database under `dataDir`; `undefined` keeps it in memory. `onClose` runs
+ * once the database is closed (e.g. to release the claim on DATA_DIR).
+ */
+export async function openPglite(
+  dataDir: string | undefined,
+  loadDataDir?: Blob,
+  onClose?: () => void,
+): Promise<Database> {
   const pg = await PGlite.create({
     dataDir,
     parsers: TEXT_TYPES,
     ...(loadDataDir ? { loadDataDir } : {}),
   });
-  return new PgliteDatabase(pg);
+  return new PgliteDatabase(pg, onClose);
 }
 
 /** Wraps an already open PGlite instance. */
@@ -30,7 +37,10 @@ function wrap<T extends Row>(res: { rows: T[]; affectedRows?: number }): QueryRe
 
 class PgliteDatabase implements Database {
   readonly engine = "pglite" as const;
-  constructor(readonly pg: PGlite) {}
+  constructor(
+    readonly pg: PGlite,
+    private readonly onClose?: () => void,
+  ) {}
 
   async query<T extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
     assertOutsideTransaction(this);
@@ -66,6 +76,10 @@ class PgliteDatabase implements Database {
   }
 
   async close(): Promise<void> {
-    if (!this.pg.closed) await this.pg.close();
+    try {
+      if (!this.pg.closed) await this.pg.close();
+    } finally {
+      this.onClose?.();
+    }
   }
 }

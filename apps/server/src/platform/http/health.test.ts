@@ -68,4 +68,28 @@ describe.each(engines)("/health and /ready (%s)", (engine) => {
       await eventually(async () => expect((await fetch(`${node.url}/ready`)).status).toBe(200));
     }
   });
+
+  it.runIf(engine === "postgres" && process.env.TEST_REDIS_URL)(
+    "/ready answers 503 while Redis is unreachable, and 200 again once it is back",
+    async () => {
+      const target = new URL(process.env.TEST_REDIS_URL ?? "");
+      proxy = await startTcpProxy(target.hostname, Number(target.port || 6379));
+      const url = new URL(target);
+      url.port = String(proxy.port);
+      server = await startTestServer(engine, { REDIS_URL: url.toString() });
+      const node = server;
+      expect((await node.request("GET", "/ready")).status).toBe(200);
+
+      await proxy.cut();
+      await eventually(async () => {
+        const ready = await node.request("GET", "/ready");
+        expect(ready.status).toBe(503);
+        expect(ready.body).toEqual({ status: "unavailable", checks: { database: "ok", redis: "down" } });
+      }, 10_000);
+      expect((await node.request("GET", "/health")).status).toBe(200);
+
+      await proxy.restore();
+      await eventually(async () => expect((await node.request("GET", "/ready")).status).toBe(200), 15_000);
+    },
+  );
 });

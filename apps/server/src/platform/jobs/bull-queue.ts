@@ -29,6 +29,8 @@ export class BullJobQueue implements JobQueue {
   private readonly processors = new Map<string, JobProcessor<unknown>>();
   private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
+  /** Jobs this node is running now, so `stop` can wait for them itself. */
+  private readonly running = new Set<Promise<void>>();
   private readonly connection: { url: string; maxRetriesPerRequest: null };
   private readonly prefix: string;
 
@@ -99,15 +101,26 @@ export class BullJobQueue implements JobQueue {
   }
 
   async stop(): Promise<void> {
-    // Workers first: closing one waits for the jobs it is running.
-    await Promise.allSettled(this.workers.splice(0).map((w) => w.close()));
+    // Workers first: take no new job, let the running ones finish, then close. BullMQ's own graceful close
+    // waits on its blocking connection, which can hang for good after a Redis blip (bullmq issue #4656);
+    // once no job runs, a forced close has nothing left to wait for.
+    const workers = this.workers.splice(0);
+    await Promise.allSettled(workers.map((w) => w.pause(true)));
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+    await Promise.allSettled(workers.map((w) => w.close(true)));
     const queues = [...this.queues.values()];
     this.queues.clear();
     await Promise.allSettled(queues.map((q) => q.close()));
   }
 
   private async run(processor: JobProcessor<unknown>, job: Job): Promise<void> {
-    await processor(job.data, { attempt: job.attemptsMade + 1, jobId: decodeJobId(job.id) });
+    const running = processor(job.data, { attempt: job.attemptsMade + 1, jobId: decodeJobId(job.id) });
+    this.running.add(running);
+    try {
+      await running;
+    } finally {
+      this.running.delete(running);
+    }
   }
 
   private queue(name: string): Queue {
