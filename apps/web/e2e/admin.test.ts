@@ -89,4 +89,49 @@ describe("an admin freezing a user, each in their own browser", () => {
     },
     SCENARIO_TIMEOUT_MS,
   );
+
+  it(
+    "a deposit withdrawn again at once lands in the admin's AML queue, where the admin resolves it",
+    async () => {
+      // Carol puts 100 USD in and takes 90 out within the hour: the rapid in-and-out rule flags her.
+      const login = await server.request("POST", "/api/auth/login", {
+        body: { email: "carol@softchat.local", password: DEMO_PASSWORD },
+      });
+      const carol = { id: login.body.user.id as string, token: login.body.accessToken as string };
+      for (const [path, body] of [
+        ["deposits", { asset: "USD", amount: "100", provider: "sandbox" }],
+        ["withdrawals", { asset: "USD", amount: "90", destination: "bank-carol" }],
+      ] as const) {
+        const res = await server.request("POST", `/api/wallet/${carol.id}/${path}`, {
+          token: carol.token,
+          headers: { "idempotency-key": crypto.randomUUID() },
+          body,
+        });
+        expect(res.status).toBe(201);
+      }
+
+      const flag = admin.page
+        .locator(".aml-flag")
+        .filter({ hasText: carol.id })
+        .filter({ hasText: "Rapid in and out" });
+      await capture(admin, "admin-aml-queue", async () => {
+        await admin.page.goto("/admin");
+        await admin.page.getByRole("heading", { name: "AML review queue" }).waitFor();
+        // Rules run after commit: the admin reloads the queue until the flag is there, as a reviewer would.
+        await expect
+          .poll(async () => {
+            await admin.page.getByLabel("Show").selectOption("resolved");
+            await admin.page.getByLabel("Show").selectOption("open");
+            return flag.count();
+          })
+          .toBe(1);
+        await flag.getByRole("button", { name: "Resolve" }).click();
+        await flag.waitFor({ state: "detached" });
+        await admin.page.getByLabel("Show").selectOption("resolved");
+        await flag.waitFor();
+      });
+      expect(admin.errors).toEqual([]);
+    },
+    SCENARIO_TIMEOUT_MS,
+  );
 });

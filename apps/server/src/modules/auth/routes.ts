@@ -54,7 +54,13 @@ export function registerAuthRoutes(app: App, ctx: AppContext, demoUsers: () => D
       schema: { tags, security, body: refreshBodySchema, response: { 200: tokenPairSchema } },
       onRequest: authPerIp,
     },
-    async (request) => refresh(ctx, request.body.refreshToken),
+    async (request) => {
+      const pair = await refresh(ctx, request.body.refreshToken);
+      // Using a valid refresh token guesses nothing, and the web app refreshes on every reload: give the
+      // point back so reloading never locks a user out. Refused refreshes keep counting.
+      await ctx.rateLimits.auth.refund(request.ip);
+      return pair;
+    },
   );
 
   app.post(

@@ -32,6 +32,6 @@ describe.each(engines)("demo accounts on %s", (engine) => {
     const btc = (
       await server.request("GET", `/api/wallet/${user.id}/balance`, { token: accessToken })
     ).body.balances.find((b: { asset: string }) => b.asset === "BTC");
-    expect(btc.available).toBe("0.50000000");
+    expect(btc.available).toBe("0.10000000");
   });
 });

@@ -4,11 +4,14 @@ import type { AppContext } from "../../platform/context.js";
 import { DEMO_SEEDED_TOPIC } from "../auth/seed.js";
 import { creditForDemo } from "./deposits.js";
 
-/** What each demo account starts with, so a first visit can transfer and trade at once (minor units). */
+/**
+ * What each demo account starts with, so a first visit can transfer and trade at once (minor units). Each
+ * deposit stays under the $10,000 AML large-transaction line, so seeding fills no review queue.
+ */
 const DEMO_BALANCES: ReadonlyArray<[Asset, bigint]> = [
   ["USD", 500_000n], // 5,000.00
-  ["BTC", 50_000_000n], // 0.5
-  ["ETH", 5n * 10n ** 18n], // 5
+  ["BTC", 10_000_000n], // 0.1
+  ["ETH", 2n * 10n ** 18n], // 2
   ["SOFT", 10_000_000_000n], // 10,000
 ];
 

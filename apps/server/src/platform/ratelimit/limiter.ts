@@ -31,6 +31,11 @@ export interface Limiter {
   peek(key: string): Promise<LimitResult>;
   /** Gives the key its full allowance back (e.g. failed sign-ins after a successful one). */
   reset(key: string): Promise<void>;
+  /**
+   * Gives back `points` spent on a request that turned out not to be worth counting (a refresh with a
+   * valid token). Best effort: never throws, since the request it follows has already succeeded.
+   */
+  refund(key: string, points?: number): Promise<void>;
 }
 
 /**
@@ -84,6 +89,13 @@ export function createLimiter(
     },
     async reset(key) {
       await store.delete(key);
+    },
+    async refund(key, points = 1) {
+      try {
+        await store.reward(key, points);
+      } catch {
+        // Unreachable store: the point stays spent until the window ends, which only errs on the safe side.
+      }
     },
   };
 }

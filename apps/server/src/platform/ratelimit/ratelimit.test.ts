@@ -52,6 +52,24 @@ describe.each(engines)("rate limits on %s", (engine) => {
     expectRefused(refresh, 15 * 60);
   });
 
+  it("refreshing with a valid token spends nothing, so reloads never lock a user out; refused refreshes count", async () => {
+    const server = await start({ RATE_LIMIT_AUTH: "5/15m" });
+    let { refreshToken } = await registerUser(server);
+    for (let i = 1; i <= 8; i++) {
+      const res = await server.request("POST", "/api/auth/refresh", { body: { refreshToken } });
+      expect(res.status).toBe(200);
+      refreshToken = res.body.refreshToken;
+    }
+    // Registration spent one point; four refused refreshes spend the rest.
+    for (let i = 1; i <= 4; i++) {
+      const res = await server.request("POST", "/api/auth/refresh", {
+        body: { refreshToken: `forged-${i}` },
+      });
+      expect(res.status).toBe(401);
+    }
+    expectRefused(await server.request("POST", "/api/auth/refresh", { body: { refreshToken } }), 15 * 60);
+  });
+
   it("failed sign-ins to one account are limited whichever IPs they come from", async () => {
     const server = await start({ RATE_LIMIT_AUTH: "5/15m", TRUST_PROXY: "true" });
     const victim = await registerUser(server);

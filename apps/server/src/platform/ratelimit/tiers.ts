@@ -4,7 +4,7 @@ import { createLimiter, type Limiter } from "./limiter.js";
 
 /**
  * The configured tiers. `ip`: every request per client IP. `api`: every authenticated request per user.
- * `auth`: register, sign-in and refresh per IP. `authAccount`: failed sign-ins per account (email).
+ * `auth`: register, sign-in and refresh per IP (a refresh with a valid token gets its point back). `authAccount`: failed sign-ins per account (email).
  * `payments`: deposits and withdrawals per user.
  */
 export type TierName = "ip" | "api" | "auth" | "authAccount" | "payments";
