@@ -1,12 +1,9 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTokenService } from "../../src/platform/auth/tokens.js";
 import type { Database } from "../../src/platform/db/index.js";
 import { openPostgres } from "../../src/platform/db/postgres.js";
+import { type Node, startNode, stopNode } from "../cluster.js";
 import { createUser, type TestUser } from "../factories.js";
 import { eventually, request } from "../harness.js";
 import { connectSocket, okData, type TestSocket } from "./socket-client.js";
@@ -14,50 +11,6 @@ import { connectSocket, okData, type TestSocket } from "./socket-client.js";
 const DATABASE_URL = process.env.TEST_DATABASE_URL;
 const REDIS_URL = process.env.TEST_REDIS_URL;
 const SECRET = "two-nodes-secret-two-nodes-secret-0123456789";
-const REPO_ROOT = resolve(import.meta.dirname, "../../../..");
-
-interface Node {
-  url: string;
-  process: ChildProcess;
-  dataDir: string;
-}
-
-/** Starts `node --import tsx apps/server/src/main.ts` and resolves once it prints where it listens. */
-function startNode(env: Record<string, string>): Promise<Node> {
-  const dataDir = mkdtempSync(join(tmpdir(), "softchat-node-"));
-  const child = spawn(process.execPath, ["--import", "tsx", "apps/server/src/main.ts"], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, ...env, DATA_DIR: dataDir },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  return new Promise((resolveNode, reject) => {
-    let output = "";
-    const timeout = setTimeout(() => reject(new Error(`node did not start:\n${output}`)), 45_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /running at (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) {
-        clearTimeout(timeout);
-        resolveNode({ url: match[1], process: child, dataDir });
-      }
-    };
-    child.stdout.on("data", onData);
-    child.stderr.on("data", onData);
-    child.once("exit", (code) => {
-      clearTimeout(timeout);
-      reject(new Error(`node exited with ${code}:\n${output}`));
-    });
-  });
-}
-
-async function stopNode(node: Node, signal: NodeJS.Signals): Promise<void> {
-  if (node.process.exitCode === null && node.process.signalCode === null) {
-    const exited = new Promise((r) => node.process.once("exit", r));
-    node.process.kill(signal);
-    await exited;
-  }
-  rmSync(node.dataDir, { recursive: true, force: true });
-}
 
 // Two real server processes on one PostgreSQL schema and one Redis: needs the CI databases.
 describe.skipIf(!DATABASE_URL || !REDIS_URL)("two nodes on one PostgreSQL and Redis", () => {
