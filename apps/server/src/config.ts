@@ -80,7 +80,7 @@ export const configSchema = z.object({
     .max(10 * 1024 * 1024)
     .default(256 * 1024),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  /** Socket.IO: close sockets with no client events for this long (ms). */
+  /** Socket.IO: close sockets with no events for this long (ms), sent or received; pings do not count. */
   SOCKET_IDLE_TIMEOUT_MS: z.coerce
     .number()
     .int()
@@ -144,6 +144,14 @@ export const configSchema = z.object({
   TRADING_ORDER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
   /** First retry delay of a failed order command (ms); it doubles with each further try. */
   TRADING_ORDER_RETRY_MS: z.coerce.number().int().min(10).max(600_000).default(250),
+  /** Order intake group commit: how long concurrent orders are gathered into one transaction (ms). */
+  TRADING_INTAKE_WINDOW_MS: z.coerce.number().int().min(0).max(100).default(1),
+  /** Order intake group commit: most orders accepted in one transaction. */
+  TRADING_INTAKE_BATCH_MAX: z.coerce.number().int().min(1).max(5000).default(500),
+  /** Order intake group commit: batches in flight at once on PostgreSQL (PGlite always runs one). */
+  TRADING_INTAKE_LANES: z.coerce.number().int().min(1).max(32).default(2),
+  /** Order intake group commit: most orders waiting for a batch; past it requests get 503 `unavailable`. */
+  TRADING_INTAKE_QUEUE_MAX: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   /** Most often a connected user's portfolio is revalued and pushed when prices move (ms). */
   PORTFOLIO_LIVE_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
   /** Most order book updates sent per second per pair; changes in between are coalesced. */

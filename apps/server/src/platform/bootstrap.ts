@@ -30,8 +30,14 @@ export async function createPlatform(config: Config, options: PlatformOptions = 
   const db = options.db ?? (await openDatabase(config));
   const applied = await migrate(db);
   if (applied.length > 0) logger.info({ applied }, "migrations applied");
+  // Rate limits, cache and presence send many small commands per request: those of one tick share a write.
   const redis = config.REDIS_URL
-    ? new Redis(config.REDIS_URL, { keyPrefix: undefined, maxRetriesPerRequest: 3, lazyConnect: false })
+    ? new Redis(config.REDIS_URL, {
+        keyPrefix: undefined,
+        maxRetriesPerRequest: 3,
+        lazyConnect: false,
+        enableAutoPipelining: true,
+      })
     : undefined;
   // Without a listener ioredis prints every failed reconnect to stderr; one warning per outage is enough.
   let redisDown = false;

@@ -171,3 +171,39 @@ describe.each(engines)("socket gateway limits (%s)", (engine) => {
     }
   });
 });
+
+describe.each(engines)("socket gateway idle timeout (%s)", (engine) => {
+  it("keeps a socket that only receives events open past SOCKET_IDLE_TIMEOUT_MS, and closes it once nothing flows either way", async () => {
+    const server = await startTestServer(engine, { SOCKET_IDLE_TIMEOUT_MS: "1000" });
+    try {
+      const [writer, reader] = [await createUser(server.platform), await createUser(server.platform)];
+      const created = await server.request("POST", "/api/chat/rooms", {
+        token: writer.token,
+        body: { name: "Readers", type: "private", memberIds: [reader.id] },
+      });
+      expect(created.status).toBe(201);
+      const roomId = created.body.room.id as string;
+      const listener = await connectSocket(server.url, reader.token);
+      const post = () =>
+        server.request("POST", `/api/chat/rooms/${roomId}/messages`, {
+          token: writer.token,
+          body: { text: "still here?" },
+        });
+      try {
+        // 2.5 timeouts of a room that keeps talking to a reader who never says anything.
+        const until = Date.now() + 2500;
+        while (Date.now() < until) {
+          expect((await post()).status).toBe(201);
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+        expect(listener.socket.connected).toBe(true);
+        expect(listener.events("message_received").length).toBeGreaterThanOrEqual(5);
+        await eventually(() => expect(listener.socket.connected).toBe(false), 4000);
+      } finally {
+        listener.close();
+      }
+    } finally {
+      await server.close();
+    }
+  });
+});

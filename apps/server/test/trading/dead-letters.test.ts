@@ -44,7 +44,7 @@ describe.each(engines)("orders that keep failing on %s", (engine) => {
     });
     await platform.jobs.enqueue(
       "trading.orders",
-      { pairId: "BTC-USD", orderId, kind: "place" },
+      { pairId: "BTC-USD", commands: [{ orderId, kind: "place" }] },
       {
         jobId: `place:${orderId}`,
         attempts: 3,

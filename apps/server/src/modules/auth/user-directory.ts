@@ -55,6 +55,21 @@ export async function getUserState(q: Queryable, userId: string): Promise<UserSt
   return rows[0] ? toState(rows[0]) : null;
 }
 
+/** The current state of several users, by id; ids of no user are left out. */
+export async function getUserStates(
+  q: Queryable,
+  userIds: readonly string[],
+): Promise<Map<string, UserState>> {
+  const ids = [...new Set(userIds)].filter((id) => UUID_RE.test(id));
+  const out = new Map<string, UserState>();
+  if (ids.length === 0) return out;
+  const { rows } = await q.query<UserRow>(`SELECT ${STATE_COLUMNS} FROM users WHERE id = ANY($1::uuid[])`, [
+    ids,
+  ]);
+  for (const row of rows) out.set(row.id, toState(row));
+  return out;
+}
+
 /** Finds a user by id or by username (case-insensitive), as transfers address recipients either way. */
 export async function findUserByIdOrUsername(q: Queryable, ref: string): Promise<UserState | null> {
   const { rows } = UUID_RE.test(ref)

@@ -15,9 +15,21 @@ export function roomIdsOf(ctx: Pick<AppContext, "db">, userId: string): Promise<
   return repo.listRoomIdsOf(ctx.db, userId);
 }
 
-/** Everyone sharing a room or DM with `userId`: the audience of their presence. */
-export function contactIdsOf(ctx: Pick<AppContext, "db">, userId: string): Promise<string[]> {
-  return repo.listContactIds(ctx.db, userId);
+/**
+ * The audience of each user's presence, as socket rooms: `room:{id}` of every room or DM they belong to.
+ * Every connected device of a member is in its rooms' socket rooms, so one broadcast per room reaches
+ * exactly the people who share a room with the user, on every node, with no per-contact lookup.
+ */
+export async function presenceAudiencesOf(
+  ctx: Pick<AppContext, "db">,
+  userIds: readonly string[],
+): Promise<Map<string, string[]>> {
+  const audiences = new Map<string, string[]>(userIds.map((id) => [id, []]));
+  if (userIds.length === 0) return audiences;
+  for (const { user_id, room_id } of await repo.listMembershipsOf(ctx.db, userIds)) {
+    audiences.get(user_id)?.push(`room:${room_id}`);
+  }
+  return audiences;
 }
 
 /** Whether two users share a room or DM. */

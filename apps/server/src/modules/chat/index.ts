@@ -1,10 +1,11 @@
 import type { SoftchatModule } from "../index.js";
 import { applyMembershipChange, CHAT_MEMBERSHIP_TOPIC, isMembershipChange } from "./membership.js";
 import { registerChatRoutes } from "./routes.js";
+import { stopSendingMessages } from "./service.js";
 import { registerChatSocketHandlers } from "./socket.js";
 import { TypingIndicators } from "./typing.js";
 
-export { contactIdsOf, roomIdsOf, shareARoom } from "./service.js";
+export { presenceAudiencesOf, roomIdsOf, shareARoom } from "./service.js";
 
 /** Rooms, DMs, messages, read positions and typing indicators, over REST and sockets. */
 export const chatModule: SoftchatModule = {
@@ -20,5 +21,8 @@ export const chatModule: SoftchatModule = {
     registerChatRoutes(app, ctx, typing);
     registerChatSocketHandlers(ctx, typing);
     ctx.onShutdown(() => typing.close());
+    // Registered after the typing hook, so it runs first on shutdown (hooks run in reverse): queued sends
+    // are written while the outbox and the database are still open.
+    ctx.onShutdown(() => stopSendingMessages(ctx));
   },
 };

@@ -162,15 +162,16 @@ export async function listRoomIdsOf(q: Queryable, userId: string): Promise<strin
   return rows.map((r) => r.room_id);
 }
 
-/** Everyone who shares at least one room (or DM) with `userId`. */
-export async function listContactIds(q: Queryable, userId: string): Promise<string[]> {
-  const { rows } = await q.query<{ user_id: string }>(
-    `SELECT DISTINCT other.user_id FROM chat_members mine
-       JOIN chat_members other ON other.room_id = mine.room_id AND other.user_id <> mine.user_id
-      WHERE mine.user_id = $1`,
-    [userId],
+/** The memberships of several users at once. */
+export async function listMembershipsOf(
+  q: Queryable,
+  userIds: readonly string[],
+): Promise<Array<{ user_id: string; room_id: string }>> {
+  const { rows } = await q.query<{ user_id: string; room_id: string }>(
+    "SELECT user_id, room_id FROM chat_members WHERE user_id = ANY($1::uuid[])",
+    [userIds],
   );
-  return rows.map((r) => r.user_id);
+  return rows;
 }
 
 export async function sharesRoom(q: Queryable, a: string, b: string): Promise<boolean> {
@@ -180,44 +181,6 @@ export async function sharesRoom(q: Queryable, a: string, b: string): Promise<bo
     [a, b],
   );
   return rows.length > 0;
-}
-
-/**
- * Takes the room's row lock for the rest of the transaction. Senders to one room queue here, so each one's
- * seq is drawn after the previous sender committed: seq order is commit order within a room.
- */
-export async function lockRoomForSend(tx: Transaction, roomId: string): Promise<boolean> {
-  const { rowCount } = await tx.query("UPDATE chat_rooms SET last_message_at = now() WHERE id = $1", [
-    roomId,
-  ]);
-  return rowCount > 0;
-}
-
-/** Stores a message; returns null when the sender already sent this clientId to this room. */
-export async function insertMessage(
-  tx: Transaction,
-  message: { roomId: string; senderId: string; text: string; clientId: string | null },
-): Promise<MessageRow | null> {
-  const { rows } = await tx.query<MessageRow>(
-    `INSERT INTO chat_messages (room_id, sender_id, text, client_id) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (room_id, sender_id, client_id) WHERE client_id IS NOT NULL DO NOTHING
-     RETURNING *`,
-    [message.roomId, message.senderId, message.text, message.clientId],
-  );
-  return rows[0] ?? null;
-}
-
-export async function findMessageByClientId(
-  q: Queryable,
-  roomId: string,
-  senderId: string,
-  clientId: string,
-): Promise<MessageRow | null> {
-  const { rows } = await q.query<MessageRow>(
-    "SELECT * FROM chat_messages WHERE room_id = $1 AND sender_id = $2 AND client_id = $3",
-    [roomId, senderId, clientId],
-  );
-  return rows[0] ?? null;
 }
 
 export async function findMessage(

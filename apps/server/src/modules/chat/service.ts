@@ -1,6 +1,6 @@
 // The chat domain's rules, split by subject; other modules and the edges import them from here.
-export { assertMember, contactIdsOf, roomIdsOf, shareARoom } from "./access.js";
-export { listMessages, markRoomRead, sendMessage, setTyping } from "./messages.js";
+export { assertMember, presenceAudiencesOf, roomIdsOf, shareARoom } from "./access.js";
+export { listMessages, markRoomRead, sendMessage, setTyping, stopSendingMessages } from "./messages.js";
 export {
   addMember,
   createRoom,

@@ -41,6 +41,31 @@ export async function insertNotifications(
   return rows;
 }
 
+/** Stores notifications each with its own user and content, in the order given. */
+export async function insertNotificationRows(
+  tx: Transaction,
+  rows: readonly (NotificationContent & { userId: string })[],
+): Promise<NotificationRow[]> {
+  if (rows.length === 0) return [];
+  const inserted = await tx.query<NotificationRow>(
+    `INSERT INTO notifications (user_id, type, title, body, priority, data)
+     SELECT v.user_id, v.type, v.title, v.body, v.priority, v.data::jsonb
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+         WITH ORDINALITY AS v(user_id, type, title, body, priority, data, ord)
+      ORDER BY v.ord
+     RETURNING *`,
+    [
+      rows.map((r) => r.userId),
+      rows.map((r) => r.type),
+      rows.map((r) => r.title),
+      rows.map((r) => r.body),
+      rows.map((r) => r.priority),
+      rows.map((r) => JSON.stringify(r.data)),
+    ],
+  );
+  return inserted.rows;
+}
+
 /** A user's notifications, newest first, after the (created_at, id) cursor; unread only when asked. */
 export async function listNotifications(
   q: Queryable,

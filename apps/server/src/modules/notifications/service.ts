@@ -68,6 +68,29 @@ export async function notify(
   return notification;
 }
 
+/** `notify` for several notifications at once: one INSERT and one outbox row, whatever their number. */
+export async function notifyMany(
+  ctx: Pick<AppContext, "outbox">,
+  tx: Transaction,
+  inputs: readonly NotificationInput[],
+): Promise<Notification[]> {
+  if (inputs.length === 0) return [];
+  const rows = await repo.insertNotificationRows(
+    tx,
+    inputs.map((input) => ({
+      userId: input.userId,
+      type: input.type,
+      title: input.title,
+      body: input.body,
+      priority: input.priority ?? "normal",
+      data: input.data ?? {},
+    })),
+  );
+  const notifications = rows.map(presentNotification);
+  await emitManyAfterCommit(ctx.outbox, tx, notifications.map(newNotificationEmit));
+  return notifications;
+}
+
 /** A user's notifications, newest first; `unread=true` for unread only. The user or an admin. */
 export async function listNotifications(
   ctx: Pick<AppContext, "db">,

@@ -1,24 +1,20 @@
 import type { Transaction } from "../../platform/db/index.js";
-import { type Activity, applyActivities, compareActivities } from "./fifo.js";
+import { type Activity, applyActivities, compareActivities, type Disposal, type Lot } from "./fifo.js";
+import { deleteDerived, insertDisposals, openLots, saveLots } from "./lots-repo.js";
 import {
-  allActivities,
-  deleteDerived,
+  type FreshStart,
+  type Holding,
+  holdingActivities,
   insertActivities,
-  insertDisposals,
-  lockBook,
+  lateHoldings,
+  lockBooks,
   type NewActivity,
-  openLots,
-  saveLots,
   setApplied,
 } from "./repo.js";
 
 /**
- * Records what changed a user's holdings and brings the user's lots up to date, inside the caller's
- * transaction and under the user's book lock (one writer per user, on any node). Activities already
- * recorded (same source) are skipped. The usual case appends: the new activities come after everything
- * applied so far and only the open lots of their assets are read. One that belongs before the last applied
- * activity (events are delivered at least once, not in order) replays the user's whole history, so the
- * lots are always what FIFO over every activity in time order gives. Returns whether anything changed.
+ * Records what changed one user's holdings and brings the user's lots up to date, inside the caller's
+ * transaction, under the user's book lock (see `recordLockedActivities`). Returns whether anything changed.
  */
 export async function recordActivities(
   tx: Transaction,
@@ -26,29 +22,70 @@ export async function recordActivities(
   list: NewActivity[],
 ): Promise<boolean> {
   if (list.length === 0) return false;
-  const book = await lockBook(tx, userId);
-  const added = (await insertActivities(tx, userId, list)).sort(compareActivities);
-  const first = added[0];
-  const last = added.at(-1);
-  if (!first || !last) return false;
-  const appliedKey: Activity | null =
-    book.appliedAt && book.appliedPosition !== null
-      ? { ...first, occurredAt: book.appliedAt, position: book.appliedPosition }
-      : null;
-  if (appliedKey && compareActivities(first, appliedKey) < 0) {
-    await deleteDerived(tx, userId);
-    const history = await allActivities(tx, userId);
-    const result = applyActivities([], history);
-    await saveLots(tx, userId, result.lots);
-    await insertDisposals(tx, userId, result.disposals);
-    const newest = history.at(-1);
-    if (newest) await setApplied(tx, userId, newest);
-    return true;
+  await lockBooks(tx, [userId]);
+  return (await recordLockedActivities(tx, new Map([[userId, list]]))).size > 0;
+}
+
+/**
+ * Records the activities of many users and brings their lots up to date, in the caller's transaction; the
+ * caller holds every one of these users' book locks (`lockBooks`). Activities already recorded (same
+ * source) are skipped. The lots of an asset depend only on that asset's activities, so each holding (user,
+ * asset) is decided on its own: usually the new activities come after everything recorded in it and only
+ * its open lots are read; when one belongs before an activity already recorded there (events are delivered
+ * at least once, not in order) that holding's whole history is replayed, so its lots are always what FIFO
+ * over every activity of the asset in time order gives. A fixed number of statements whatever the number
+ * of users. Returns the users whose activities were new.
+ */
+export async function recordLockedActivities(
+  tx: Transaction,
+  byUser: ReadonlyMap<string, readonly NewActivity[]>,
+): Promise<Set<string>> {
+  const fresh = await insertActivities(tx, byUser);
+  if (fresh.size === 0) return new Set();
+  for (const added of fresh.values()) added.sort(compareActivities);
+  const starts = freshStarts(fresh);
+  const late = new Set((await lateHoldings(tx, starts)).map(holdingKey));
+  const replayed = starts.filter((s) => late.has(holdingKey(s)));
+  const open = await openLots(
+    tx,
+    starts.filter((s) => !late.has(holdingKey(s))),
+  );
+  await deleteDerived(tx, replayed);
+  const histories = await holdingActivities(tx, replayed);
+
+  const lots = new Map<string, Lot[]>();
+  const disposals = new Map<string, Disposal[]>();
+  const newest = new Map<string, Activity>();
+  for (const [userId, added] of fresh) {
+    // A replayed holding's history already holds its new activities.
+    const appended = added.filter((a) => !late.has(holdingKey({ userId, asset: a.asset })));
+    const activities = [...appended, ...(histories.get(userId) ?? [])].sort(compareActivities);
+    const result = applyActivities(open.get(userId) ?? [], activities);
+    lots.set(userId, result.lots);
+    disposals.set(userId, result.disposals);
+    const last = added.at(-1);
+    if (last) newest.set(userId, last);
   }
-  const assets = [...new Set(added.map((a) => a.asset))];
-  const result = applyActivities(await openLots(tx, userId, assets), added);
-  await saveLots(tx, userId, result.lots);
-  await insertDisposals(tx, userId, result.disposals);
-  await setApplied(tx, userId, last);
-  return true;
+  await saveLots(tx, lots);
+  await insertDisposals(tx, disposals);
+  await setApplied(tx, newest);
+  return new Set(fresh.keys());
+}
+
+/** Per holding touched, the earliest of its new activities (each user's list sorted). */
+function freshStarts(fresh: ReadonlyMap<string, readonly Activity[]>): FreshStart[] {
+  const starts = new Map<string, FreshStart>();
+  for (const [userId, added] of fresh) {
+    for (const a of added) {
+      const key = holdingKey({ userId, asset: a.asset });
+      const start = starts.get(key);
+      if (start) start.othersRecorded += 1;
+      else starts.set(key, { userId, asset: a.asset, earliest: a, othersRecorded: 0 });
+    }
+  }
+  return [...starts.values()];
+}
+
+function holdingKey(h: Holding): string {
+  return `${h.userId}:${h.asset}`;
 }

@@ -7,29 +7,43 @@ export interface OrderProgress {
   quoteTotal: bigint;
 }
 
-/** The order's cumulative figures already recorded (zero when none), locked until the transaction ends. */
-export async function lockProgress(q: Queryable, orderId: string): Promise<OrderProgress> {
-  const { rows } = await q.query<{ filled_base: string; quote_total: string }>(
-    "SELECT filled_base, quote_total FROM portfolio_order_progress WHERE order_id = $1 FOR UPDATE",
-    [orderId],
+/**
+ * The cumulative figures already recorded of each of `orderIds` (absent: none yet), locked until the
+ * transaction ends. Callers hold the owners' book locks first; the rows are still taken in id order.
+ */
+export async function lockProgress(
+  q: Queryable,
+  orderIds: Iterable<string>,
+): Promise<Map<string, OrderProgress>> {
+  const ids = [...new Set(orderIds)].sort();
+  if (ids.length === 0) return new Map();
+  const { rows } = await q.query<{ order_id: string; filled_base: string; quote_total: string }>(
+    `SELECT order_id, filled_base, quote_total FROM portfolio_order_progress
+      WHERE order_id = ANY($1::uuid[]) ORDER BY order_id FOR UPDATE`,
+    [ids],
   );
-  const row = rows[0];
-  return row
-    ? { filledBase: BigInt(row.filled_base), quoteTotal: BigInt(row.quote_total) }
-    : { filledBase: 0n, quoteTotal: 0n };
+  return new Map(
+    rows.map((r) => [r.order_id, { filledBase: BigInt(r.filled_base), quoteTotal: BigInt(r.quote_total) }]),
+  );
 }
 
-/** Records the order's cumulative figures as recorded. */
+/** Records each order's cumulative figures as recorded (one entry per order). */
 export async function saveProgress(
   q: Queryable,
-  orderId: string,
-  userId: string,
-  p: OrderProgress,
+  progress: ReadonlyMap<string, OrderProgress & { userId: string }>,
 ): Promise<void> {
+  if (progress.size === 0) return;
+  const list = [...progress];
   await q.query(
-    `INSERT INTO portfolio_order_progress (order_id, user_id, filled_base, quote_total) VALUES ($1, $2, $3, $4)
+    `INSERT INTO portfolio_order_progress (order_id, user_id, filled_base, quote_total)
+     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::numeric[], $4::numeric[])
      ON CONFLICT (order_id) DO UPDATE SET filled_base = EXCLUDED.filled_base, quote_total = EXCLUDED.quote_total,
        updated_at = now()`,
-    [orderId, userId, p.filledBase, p.quoteTotal],
+    [
+      list.map(([orderId]) => orderId),
+      list.map(([, p]) => p.userId),
+      list.map(([, p]) => p.filledBase.toString()),
+      list.map(([, p]) => p.quoteTotal.toString()),
+    ],
   );
 }

@@ -4,14 +4,19 @@ import type { UsdPrices } from "./market-prices.js";
 
 /** Users whose portfolio is revalued at once on a price tick. */
 const PARALLEL = 8;
-/** Least time between two holdings-driven updates of one user (ms): a burst of fills sends one or two. */
-const HOLDINGS_GAP_MS = 250;
+/**
+ * Least time between two holdings-driven updates of one user (ms). The first change after a quiet spell goes
+ * out at once; an active trader's fills are then summed up once a second, as each update costs a valuation
+ * (two queries and the prices) while the screen shows no more than that.
+ */
+const HOLDINGS_GAP_MS = 1000;
 
 /**
  * Live `portfolio_update` events. When holdings change (after the commit that recorded them) the user's
  * devices get the new portfolio through the Socket.IO rooms, on every node, if the user is connected
- * anywhere; changes closer together than HOLDINGS_GAP_MS are sent as one, at the end of the gap. When prices move, each node revalues the portfolios of the users connected to IT, at most once
- * per `intervalMs` each, and sends only those whose figures changed, to its own sockets (a user connected
+ * anywhere; changes closer together than HOLDINGS_GAP_MS are sent as one, at the end of the gap. When
+ * prices move, each node revalues the portfolios of the users connected to IT, at most once per
+ * `intervalMs` each, and sends only those whose figures changed, to its own sockets (a user connected
  * to two nodes gets one event per socket, not two).
  */
 export class LivePortfolios {
@@ -19,6 +24,13 @@ export class LivePortfolios {
   private readonly local = new Map<string, number>();
   /** The figures last sent to each local user (without `updatedAt`), so unchanged ones are not resent. */
   private readonly lastSent = new Map<string, string>();
+  /**
+   * Local users found holding nothing: a price move cannot change an empty portfolio, so ticks skip them
+   * until their holdings change (a chat room full of non-traders costs no valuation per tick).
+   */
+  private readonly empty = new Set<string>();
+  /** Counts holdings changes, so a valuation that raced one does not mark its user empty. */
+  private changes = 0;
   private lastPrices = "";
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | null = null;
@@ -48,6 +60,7 @@ export class LivePortfolios {
       else {
         this.local.delete(userId);
         this.lastSent.delete(userId);
+        this.empty.delete(userId);
       }
     });
   }
@@ -74,6 +87,8 @@ export class LivePortfolios {
 
   /** After a commit changed the user's holdings: schedules the new portfolio for every device. */
   holdingsChanged(userId: string): void {
+    this.changes++;
+    this.empty.delete(userId);
     if (this.stopped || this.scheduled.has(userId)) return;
     const wait = Math.max(0, (this.lastPush.get(userId) ?? 0) + HOLDINGS_GAP_MS - Date.now());
     const timer = setTimeout(() => {
@@ -104,16 +119,20 @@ export class LivePortfolios {
     const prices = ASSETS.map((a) => `${a}:${this.prices.currentMicros(a) ?? "?"}`).join(",");
     if (prices === this.lastPrices) return;
     this.lastPrices = prices;
-    const users = [...this.local.keys()];
+    const users = [...this.local.keys()].filter((userId) => !this.empty.has(userId));
     while (users.length > 0) {
       await Promise.all(users.splice(0, PARALLEL).map((userId) => this.revalue(userId)));
     }
   }
 
   private async revalue(userId: string): Promise<void> {
+    const changes = this.changes;
     const portfolio = await this.compute(userId);
     const now = figures(portfolio);
     const before = this.lastSent.get(userId);
+    if (portfolio.holdings.length === 0 && this.local.has(userId) && changes === this.changes) {
+      this.empty.add(userId);
+    }
     if (before === now || !this.local.has(userId)) return;
     if (before === undefined && portfolio.holdings.length === 0) return;
     this.lastSent.set(userId, now);

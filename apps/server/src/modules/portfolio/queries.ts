@@ -1,7 +1,7 @@
 import type { Asset } from "@softchat/contracts";
 import type { Queryable } from "../../platform/db/index.js";
 import type { Lot } from "./fifo.js";
-import { lotOf } from "./repo.js";
+import { lotOf } from "./lots-repo.js";
 
 /** Read-side SQL of the portfolio: sums per asset, the realized gains of a year, the lot history. */
 

@@ -1,8 +1,12 @@
 import type { Asset } from "@softchat/contracts";
 import type { Queryable } from "../../platform/db/index.js";
-import type { Activity, ActivityKind, Disposal, Lot } from "./fifo.js";
+import type { Activity, ActivityKind } from "./fifo.js";
 
-/** The SQL of the portfolio's activities, lots and disposals (0024_portfolio.sql). */
+/**
+ * The SQL of the portfolio's books and activities (0024_portfolio.sql, 0027_portfolio_asset_order.sql).
+ * Every statement takes many users at once, so recording a batch costs the same few round trips whatever
+ * its size.
+ */
 
 /** An activity to record; `sourceKey` makes recording it twice harmless. */
 export interface NewActivity {
@@ -15,36 +19,71 @@ export interface NewActivity {
   occurredAt: Date;
 }
 
-export interface BookState {
-  appliedAt: Date | null;
-  appliedPosition: bigint | null;
+/** One user's holding of one asset: the unit whose lots are computed on their own. */
+export interface Holding {
+  userId: string;
+  asset: Asset;
 }
 
-/** Locks the user's book (creating it on first use) for the rest of the transaction. */
-export async function lockBook(q: Queryable, userId: string): Promise<BookState> {
-  await q.query("INSERT INTO portfolio_books (user_id) VALUES ($1) ON CONFLICT (user_id) DO NOTHING", [
-    userId,
-  ]);
-  const { rows } = await q.query<{ applied_at: Date | string | null; applied_position: string | null }>(
-    "SELECT applied_at, applied_position FROM portfolio_books WHERE user_id = $1 FOR UPDATE",
-    [userId],
-  );
-  const row = rows[0];
-  return {
-    appliedAt: row?.applied_at ? new Date(row.applied_at) : null,
-    appliedPosition: row?.applied_position ? BigInt(row.applied_position) : null,
-  };
+/** Each user's items as one flat list of [userId, item] (the shape bulk statements take). */
+export function flatten<T>(byUser: ReadonlyMap<string, readonly T[]>): Array<[string, T]> {
+  return [...byUser].flatMap(([userId, list]) => list.map((item): [string, T] => [userId, item]));
 }
 
-/** Records `last` as the last activity applied to the user's lots. */
-export async function setApplied(q: Queryable, userId: string, last: Activity): Promise<void> {
+/** Groups [userId, item] pairs by user, keeping their order. */
+export function groupByUser<T>(pairs: Iterable<[string, T]>): Map<string, T[]> {
+  const byUser = new Map<string, T[]>();
+  for (const [userId, item] of pairs) {
+    const list = byUser.get(userId);
+    if (list) list.push(item);
+    else byUser.set(userId, [item]);
+  }
+  return byUser;
+}
+
+/**
+ * Locks the books of `userIds` (creating those not kept yet) for the rest of the transaction: one writer
+ * per user, on any node. Both statements go in user id order, so two transactions locking overlapping sets
+ * of users wait for each other instead of deadlocking.
+ */
+export async function lockBooks(q: Queryable, userIds: Iterable<string>): Promise<void> {
+  const ids = [...new Set(userIds)].sort();
+  if (ids.length === 0) return;
   await q.query(
-    "UPDATE portfolio_books SET applied_at = $2, applied_position = $3, updated_at = now() WHERE user_id = $1",
-    [userId, last.occurredAt, last.position],
+    `INSERT INTO portfolio_books (user_id)
+     SELECT u.user_id FROM unnest($1::uuid[]) AS u(user_id) ORDER BY u.user_id
+     ON CONFLICT (user_id) DO NOTHING`,
+    [ids],
+  );
+  await q.query(
+    "SELECT user_id FROM portfolio_books WHERE user_id = ANY($1::uuid[]) ORDER BY user_id FOR UPDATE",
+    [ids],
+  );
+}
+
+/**
+ * Moves each user's book marker (the newest activity applied to its lots) on to `newest` when that comes
+ * later. Nothing here reads the marker any more; nodes of the release before 0027 still decide their
+ * replays by it, so it stays true while both run.
+ */
+export async function setApplied(q: Queryable, newest: ReadonlyMap<string, Activity>): Promise<void> {
+  if (newest.size === 0) return;
+  const list = [...newest];
+  await q.query(
+    `UPDATE portfolio_books b SET applied_at = n.occurred_at, applied_position = n.position, updated_at = now()
+       FROM unnest($1::uuid[], $2::timestamptz[], $3::bigint[]) AS n(user_id, occurred_at, position)
+      WHERE b.user_id = n.user_id
+        AND (b.applied_at IS NULL OR (b.applied_at, b.applied_position) < (n.occurred_at, n.position))`,
+    [
+      list.map(([userId]) => userId),
+      list.map(([, a]) => a.occurredAt.toISOString()),
+      list.map(([, a]) => a.position.toString()),
+    ],
   );
 }
 
 interface ActivityRow extends Record<string, unknown> {
+  user_id: string;
   id: string;
   kind: ActivityKind;
   asset: Asset;
@@ -54,161 +93,102 @@ interface ActivityRow extends Record<string, unknown> {
   position: string;
 }
 
-function activityOf(r: ActivityRow): Activity {
-  return {
-    id: r.id,
-    kind: r.kind,
-    asset: r.asset,
-    quantity: BigInt(r.quantity),
-    usdCents: r.usd_cents === null ? null : BigInt(r.usd_cents),
-    occurredAt: new Date(r.occurred_at),
-    position: BigInt(r.position),
-  };
+function activityOf(r: ActivityRow): [string, Activity] {
+  return [
+    r.user_id,
+    {
+      id: r.id,
+      kind: r.kind,
+      asset: r.asset,
+      quantity: BigInt(r.quantity),
+      usdCents: r.usd_cents === null ? null : BigInt(r.usd_cents),
+      occurredAt: new Date(r.occurred_at),
+      position: BigInt(r.position),
+    },
+  ];
 }
 
-const ACTIVITY_COLUMNS = "id, kind, asset, quantity, usd_cents, occurred_at, position";
+const ACTIVITY_COLUMNS = (t: string) =>
+  ["user_id", "id", "kind", "asset", "quantity", "usd_cents", "occurred_at", "position"]
+    .map((c) => `${t}.${c}`)
+    .join(", ");
 
-/** Records activities; returns those that were new (a source already recorded is skipped). */
+/**
+ * Records each user's activities; returns, per user, those that were new (a source already recorded is
+ * skipped). Positions follow the order given, users one after another.
+ */
 export async function insertActivities(
   q: Queryable,
-  userId: string,
-  list: NewActivity[],
-): Promise<Activity[]> {
-  if (list.length === 0) return [];
+  byUser: ReadonlyMap<string, readonly NewActivity[]>,
+): Promise<Map<string, Activity[]>> {
+  const list = flatten(byUser);
+  if (list.length === 0) return new Map();
   const { rows } = await q.query<ActivityRow>(
-    `INSERT INTO portfolio_activities (id, user_id, source_key, kind, asset, quantity, usd_cents, occurred_at)
-     SELECT a.id, $1, a.source_key, a.kind, a.asset, a.quantity, a.usd_cents, a.occurred_at
-       FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::numeric[], $7::numeric[], $8::timestamptz[])
-         WITH ORDINALITY AS a(id, source_key, kind, asset, quantity, usd_cents, occurred_at, n)
+    `INSERT INTO portfolio_activities AS p (id, user_id, source_key, kind, asset, quantity, usd_cents, occurred_at)
+     SELECT a.id, a.user_id, a.source_key, a.kind, a.asset, a.quantity, a.usd_cents, a.occurred_at
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::numeric[], $7::numeric[],
+                   $8::timestamptz[])
+         WITH ORDINALITY AS a(id, user_id, source_key, kind, asset, quantity, usd_cents, occurred_at, n)
       ORDER BY a.n
      ON CONFLICT (user_id, source_key) DO NOTHING
-     RETURNING ${ACTIVITY_COLUMNS}`,
+     RETURNING ${ACTIVITY_COLUMNS("p")}`,
     [
-      userId,
-      list.map((a) => a.id),
-      list.map((a) => a.sourceKey),
-      list.map((a) => a.kind),
-      list.map((a) => a.asset),
-      list.map((a) => a.quantity.toString()),
-      list.map((a) => (a.usdCents === null ? null : a.usdCents.toString())),
-      list.map((a) => a.occurredAt.toISOString()),
+      list.map(([, a]) => a.id),
+      list.map(([userId]) => userId),
+      list.map(([, a]) => a.sourceKey),
+      list.map(([, a]) => a.kind),
+      list.map(([, a]) => a.asset),
+      list.map(([, a]) => a.quantity.toString()),
+      list.map(([, a]) => (a.usdCents === null ? null : a.usdCents.toString())),
+      list.map(([, a]) => a.occurredAt.toISOString()),
     ],
   );
-  return rows.map(activityOf);
+  return groupByUser(rows.map(activityOf));
 }
 
-/** Every activity of the user, in the order they apply. */
-export async function allActivities(q: Queryable, userId: string): Promise<Activity[]> {
+/** The earliest activity just recorded in a holding, and how many others were recorded with it. */
+export interface FreshStart extends Holding {
+  earliest: Activity;
+  othersRecorded: number;
+}
+
+/**
+ * The holdings where an activity recorded before this transaction comes after `earliest`: their new
+ * activities arrived late, and their lots must be replayed. Activities after `earliest` are counted, and
+ * those just recorded (`othersRecorded`, all after it) taken off, so no assumption about positions is made.
+ */
+export async function lateHoldings(q: Queryable, starts: readonly FreshStart[]): Promise<Holding[]> {
+  if (starts.length === 0) return [];
+  const { rows } = await q.query<{ user_id: string; asset: Asset }>(
+    `SELECT h.user_id, h.asset
+       FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::bigint[], $5::int[])
+         AS h(user_id, asset, occurred_at, position, others)
+      WHERE (SELECT count(*) FROM portfolio_activities a
+              WHERE a.user_id = h.user_id AND a.asset = h.asset
+                AND (a.occurred_at, a.position) > (h.occurred_at, h.position)) > h.others`,
+    [
+      starts.map((s) => s.userId),
+      starts.map((s) => s.asset),
+      starts.map((s) => s.earliest.occurredAt.toISOString()),
+      starts.map((s) => s.earliest.position.toString()),
+      starts.map((s) => s.othersRecorded),
+    ],
+  );
+  return rows.map((r) => ({ userId: r.user_id, asset: r.asset }));
+}
+
+/** Every activity of the holdings, per user, in the order they apply. */
+export async function holdingActivities(
+  q: Queryable,
+  holdings: readonly Holding[],
+): Promise<Map<string, Activity[]>> {
+  if (holdings.length === 0) return new Map();
   const { rows } = await q.query<ActivityRow>(
-    `SELECT ${ACTIVITY_COLUMNS} FROM portfolio_activities WHERE user_id = $1 ORDER BY occurred_at, position`,
-    [userId],
+    `SELECT ${ACTIVITY_COLUMNS("a")}
+       FROM unnest($1::uuid[], $2::text[]) AS h(user_id, asset)
+       JOIN portfolio_activities a ON a.user_id = h.user_id AND a.asset = h.asset
+      ORDER BY a.user_id, a.occurred_at, a.position`,
+    [holdings.map((h) => h.userId), holdings.map((h) => h.asset)],
   );
-  return rows.map(activityOf);
-}
-
-/** Drops the user's lots and disposals (to replay every activity). */
-export async function deleteDerived(q: Queryable, userId: string): Promise<void> {
-  await q.query("DELETE FROM portfolio_disposals WHERE user_id = $1", [userId]);
-  await q.query("DELETE FROM portfolio_lots WHERE user_id = $1", [userId]);
-}
-
-interface LotRow extends Record<string, unknown> {
-  id: string;
-  asset: Asset;
-  source: ActivityKind;
-  opened_at: Date | string;
-  open_position: string;
-  quantity: string;
-  cost_cents: string;
-  remaining_quantity: string;
-  remaining_cost_cents: string;
-  closed_at: Date | string | null;
-}
-
-/** A lot row as a `Lot`. */
-export function lotOf(r: LotRow): Lot {
-  return {
-    id: r.id,
-    asset: r.asset,
-    source: r.source,
-    openedAt: new Date(r.opened_at),
-    openPosition: BigInt(r.open_position),
-    quantity: BigInt(r.quantity),
-    cost: BigInt(r.cost_cents),
-    remainingQuantity: BigInt(r.remaining_quantity),
-    remainingCost: BigInt(r.remaining_cost_cents),
-    closedAt: r.closed_at === null ? null : new Date(r.closed_at),
-  };
-}
-
-const LOT_COLUMNS = `id, asset, source, opened_at, open_position, quantity, cost_cents, remaining_quantity,
-  remaining_cost_cents, closed_at`;
-
-/** The open lots of some of the user's assets. */
-export async function openLots(q: Queryable, userId: string, assets: Asset[]): Promise<Lot[]> {
-  const { rows } = await q.query<LotRow>(
-    `SELECT ${LOT_COLUMNS} FROM portfolio_lots
-      WHERE user_id = $1 AND asset = ANY($2::text[]) AND closed_at IS NULL
-      ORDER BY opened_at, open_position`,
-    [userId, assets],
-  );
-  return rows.map(lotOf);
-}
-
-/** Writes lots in their current state (new ones inserted, known ones updated). */
-export async function saveLots(q: Queryable, userId: string, lots: Lot[]): Promise<void> {
-  if (lots.length === 0) return;
-  await q.query(
-    `INSERT INTO portfolio_lots (id, user_id, asset, source, opened_at, open_position, quantity, cost_cents,
-       remaining_quantity, remaining_cost_cents, closed_at)
-     SELECT l.id, $1, l.asset, l.source, l.opened_at, l.open_position, l.quantity, l.cost_cents,
-            l.remaining_quantity, l.remaining_cost_cents, l.closed_at
-       FROM unnest($2::uuid[], $3::text[], $4::text[], $5::timestamptz[], $6::bigint[], $7::numeric[],
-                   $8::numeric[], $9::numeric[], $10::numeric[], $11::timestamptz[])
-         AS l(id, asset, source, opened_at, open_position, quantity, cost_cents, remaining_quantity,
-              remaining_cost_cents, closed_at)
-     ON CONFLICT (id) DO UPDATE SET remaining_quantity = EXCLUDED.remaining_quantity,
-       remaining_cost_cents = EXCLUDED.remaining_cost_cents, closed_at = EXCLUDED.closed_at`,
-    [
-      userId,
-      lots.map((l) => l.id),
-      lots.map((l) => l.asset),
-      lots.map((l) => l.source),
-      lots.map((l) => l.openedAt.toISOString()),
-      lots.map((l) => l.openPosition.toString()),
-      lots.map((l) => l.quantity.toString()),
-      lots.map((l) => l.cost.toString()),
-      lots.map((l) => l.remainingQuantity.toString()),
-      lots.map((l) => l.remainingCost.toString()),
-      lots.map((l) => (l.closedAt === null ? null : l.closedAt.toISOString())),
-    ],
-  );
-}
-
-/** Writes what sales and outflows took from the lots. */
-export async function insertDisposals(q: Queryable, userId: string, disposals: Disposal[]): Promise<void> {
-  if (disposals.length === 0) return;
-  const nullable = (v: bigint | null) => (v === null ? null : v.toString());
-  await q.query(
-    `INSERT INTO portfolio_disposals (id, user_id, asset, activity_id, lot_id, kind, disposed_at, position,
-       part, quantity, cost_cents, proceeds_cents)
-     SELECT gen_random_uuid(), $1, d.asset, d.activity_id, d.lot_id, d.kind, d.disposed_at, d.position,
-            d.part, d.quantity, d.cost_cents, d.proceeds_cents
-       FROM unnest($2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::timestamptz[], $7::bigint[], $8::int[],
-                   $9::numeric[], $10::numeric[], $11::numeric[])
-         AS d(asset, activity_id, lot_id, kind, disposed_at, position, part, quantity, cost_cents, proceeds_cents)`,
-    [
-      userId,
-      disposals.map((d) => d.asset),
-      disposals.map((d) => d.activityId),
-      disposals.map((d) => d.lotId),
-      disposals.map((d) => d.kind),
-      disposals.map((d) => d.disposedAt.toISOString()),
-      disposals.map((d) => d.position.toString()),
-      disposals.map((d) => d.part),
-      disposals.map((d) => d.quantity.toString()),
-      disposals.map((d) => nullable(d.cost)),
-      disposals.map((d) => nullable(d.proceeds)),
-    ],
-  );
+  return groupByUser(rows.map(activityOf));
 }

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { AppContext } from "../../platform/context.js";
 import { FILLS_SETTLED_TOPIC } from "../trading/index.js";
 import type { UsdPrices } from "./market-prices.js";
-import { type OrderFillState, recordOrderFills } from "./order-fills.js";
+import { type OrderFillState, recordFillStates } from "./order-fills.js";
 
 const asset = z.enum(ASSETS as [Asset, ...Asset[]]);
 const minor = z.string().regex(/^\d{1,40}$/);
@@ -25,9 +25,10 @@ const fillsSettledSchema = z.object({
 
 /**
  * Records trading fills as portfolio activities, from the batches the pipeline publishes after each
- * settlement (`trading.fills_settled`). Each user's fills of a batch go in one transaction under the
- * user's book lock. A failure (say, no price yet for a non-USD quote) throws, and the outbox delivers the
- * batch again later with backoff; the cumulative figures make every repeat harmless.
+ * settlement (`trading.fills_settled`). A whole batch goes in one transaction, in a few statements
+ * whatever its number of users and orders, under the book locks of all its users. A failure (say, no
+ * price yet for a non-USD quote) throws, and the outbox delivers the batch again later with backoff; the
+ * cumulative figures make every repeat harmless.
  */
 export function installTradingFills(
   ctx: Pick<AppContext, "db" | "outbox" | "logger">,
@@ -52,16 +53,7 @@ export function installTradingFills(
       if (s.quote !== "USD" && !quotePrices.has(s.quote))
         quotePrices.set(s.quote, await prices.micros(s.quote));
     }
-    for (const userId of new Set(states.map((s) => s.userId))) {
-      const changed = await ctx.db.transaction(async (tx) => {
-        let any = false;
-        for (const s of states) {
-          if (s.userId !== userId) continue;
-          any = (await recordOrderFills(tx, s, quotePrices.get(s.quote) ?? 0n)) || any;
-        }
-        return any;
-      });
-      if (changed) onRecorded(userId);
-    }
+    const changed = await ctx.db.transaction((tx) => recordFillStates(tx, states, quotePrices));
+    for (const userId of changed) onRecorded(userId);
   });
 }

@@ -1,5 +1,5 @@
 import { clientEventSchemas } from "@softchat/contracts";
-import { contactIdsOf } from "../chat/index.js";
+import { presenceAudiencesOf } from "../chat/index.js";
 import type { SoftchatModule } from "../index.js";
 import { registerPresenceRoutes } from "./routes.js";
 import { PresenceTracker } from "./service.js";
@@ -10,7 +10,7 @@ export { getPresence, getPresences } from "./service.js";
 export const presenceModule: SoftchatModule = {
   name: "presence",
   register(app, ctx) {
-    const tracker = new PresenceTracker(ctx, (userId) => contactIdsOf(ctx, userId));
+    const tracker = new PresenceTracker(ctx, (userIds) => presenceAudiencesOf(ctx, userIds));
     ctx.realtime.onConnect((socket) => tracker.connected(socket.data.userId));
     ctx.realtime.onDisconnect((socket) => tracker.disconnected(socket.data.userId));
     ctx.realtime.handle("update_presence", clientEventSchemas.update_presence, (socket, { status }) =>

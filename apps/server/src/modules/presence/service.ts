@@ -36,8 +36,17 @@ export async function getPresence(ctx: StoreContext, userId: string): Promise<Pr
   return (await getPresences(ctx, [userId])).get(userId) ?? present(userId, undefined);
 }
 
-/** Who hears about a user's presence changes: the users sharing a room or DM with them. */
-export type ContactsOf = (userId: string) => Promise<string[]>;
+/**
+ * Who hears about users' presence changes, as socket rooms per user: the rooms and DMs they share with
+ * others (each member's devices are in them). Asked for many users at once.
+ */
+export type AudiencesOf = (userIds: readonly string[]) => Promise<Map<string, string[]>>;
+
+/**
+ * Presence changes are gathered this long and announced together (ms): a burst of connections (a node
+ * restart, everyone opening the app at 9:00) costs one audience lookup, not one per connection.
+ */
+const ANNOUNCE_COALESCE_MS = 25;
 
 type TrackerContext = Pick<AppContext, "config" | "redis" | "realtime" | "logger">;
 
@@ -50,10 +59,13 @@ export class PresenceTracker {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private sweeper: NodeJS.Timeout | undefined;
   private readonly store: PresenceStore;
+  /** Changes waiting to be announced, in the order they happened. */
+  private announcements: Array<{ userId: string; status: PresenceStatus }> = [];
+  private announceTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly ctx: TrackerContext,
-    private readonly contactsOf: ContactsOf,
+    private readonly audiencesOf: AudiencesOf,
   ) {
     this.store = presenceStore(ctx);
   }
@@ -62,7 +74,7 @@ export class PresenceTracker {
   async connected(userId: string): Promise<void> {
     this.cancelOfflineCheck(userId);
     const before = await this.store.connected(userId, new Date());
-    if (before === "offline") await this.announce(userId, "online");
+    if (before === "offline") this.announce(userId, "online");
   }
 
   /** A device disconnected; if it was the user's last one, they go offline after the grace period. */
@@ -83,7 +95,7 @@ export class PresenceTracker {
   /** `update_presence`: a connected user says they are online or away. */
   async setStatus(userId: string, status: "online" | "away"): Promise<Presence> {
     const before = await this.store.setStatus(userId, status, new Date());
-    if (before !== status) await this.announce(userId, status);
+    if (before !== status) this.announce(userId, status);
     return getPresence(this.ctx, userId);
   }
 
@@ -113,6 +125,8 @@ export class PresenceTracker {
 
   stop(): void {
     if (this.sweeper) clearInterval(this.sweeper);
+    if (this.announceTimer) clearTimeout(this.announceTimer);
+    this.announcements = [];
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
   }
@@ -131,19 +145,36 @@ export class PresenceTracker {
       await this.store.connected(userId, new Date());
       return;
     }
-    await this.announce(userId, "offline");
+    this.announce(userId, "offline");
   }
 
-  private async announce(userId: string, status: PresenceStatus): Promise<void> {
-    const contacts = await this.contactsOf(userId);
-    const rooms = contacts.map((id) => `user:${id}`);
+  private announce(userId: string, status: PresenceStatus): void {
+    this.announcements.push({ userId, status });
+    if (this.announceTimer) return;
+    this.announceTimer = setTimeout(() => {
+      this.announceTimer = undefined;
+      this.flushAnnouncements().catch((err) => this.ctx.logger.warn({ err }, "presence announce failed"));
+    }, ANNOUNCE_COALESCE_MS);
+    this.announceTimer.unref();
+  }
+
+  private async flushAnnouncements(): Promise<void> {
+    const batch = this.announcements;
+    this.announcements = [];
+    if (batch.length === 0) return;
+    const audiences = await this.audiencesOf([...new Set(batch.map((a) => a.userId))]);
     const { realtime } = this.ctx;
-    if (status === "online") realtime.emit(rooms, "user_online", { userId });
-    if (status === "offline") {
-      const { lastSeenAt } = await getPresence(this.ctx, userId);
-      realtime.emit(rooms, "user_offline", { userId, lastSeenAt });
+    for (const { userId, status } of batch) {
+      const rooms = audiences.get(userId) ?? [];
+      const own = `user:${userId}`;
+      // The user's own devices share those rooms: user_online/offline is news for the others only.
+      if (status === "online") realtime.emitExcept(rooms, [own], "user_online", { userId });
+      if (status === "offline") {
+        const { lastSeenAt } = await getPresence(this.ctx, userId);
+        realtime.emitExcept(rooms, [own], "user_offline", { userId, lastSeenAt });
+      }
+      // The user's own devices hear presence_update too, so an "away" set on one shows on all.
+      realtime.emit([...rooms, own], "presence_update", { userId, status });
     }
-    // The user's own devices hear presence_update too, so an "away" set on one shows on all.
-    realtime.emit([...rooms, `user:${userId}`], "presence_update", { userId, status });
   }
 }

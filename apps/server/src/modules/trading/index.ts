@@ -24,6 +24,7 @@ export const tradingModule: SoftchatModule = {
     setPriceSource({ usdCentsPerUnit: (asset) => prices.usdCentsPerUnit(asset) });
     ctx.jobs.register<OrderJob>(ORDER_QUEUE, (job) => trading.engines.wake(job));
     registerTradingRoutes(app, trading);
+    ctx.onShutdown(() => trading.intake.stop());
     registerTradingSocketHandlers(ctx, trading);
     if (ctx.config.TRADING_RUN_ENGINES) {
       app.addHook("onReady", async () => {

@@ -147,6 +147,44 @@ export async function insertOrder(q: Queryable, o: NewOrder): Promise<OrderRecor
   return toRecord(one(rows));
 }
 
+/** Writes new orders in one statement, in the order given (their intake order); returns them as stored. */
+export async function insertOrders(q: Queryable, orders: readonly NewOrder[]): Promise<OrderRecord[]> {
+  if (orders.length === 0) return [];
+  const col = <T>(f: (o: NewOrder) => T) => orders.map(f);
+  const { rows } = await q.query<OrderRow>(
+    `INSERT INTO trading_orders (id, user_id, pair_id, side, type, time_in_force, post_only, price_ticks,
+       protection_ticks, quantity_lots, hold_asset, hold_total, hold_id, hold_amount)
+     SELECT id, user_id, pair_id, side, type, tif, post_only, price, protection, lots, asset, total, hold_id, total
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[],
+                   $8::bigint[], $9::bigint[], $10::bigint[], $11::text[], $12::numeric[], $13::uuid[])
+            WITH ORDINALITY AS v(id, user_id, pair_id, side, type, tif, post_only, price, protection, lots, asset,
+                                 total, hold_id, n)
+      ORDER BY n
+     RETURNING *`,
+    [
+      col((o) => o.id),
+      col((o) => o.userId),
+      col((o) => o.pairId),
+      col((o) => o.side),
+      col((o) => o.type),
+      col((o) => o.timeInForce),
+      col((o) => o.postOnly),
+      col((o) => o.priceTicks),
+      col((o) => o.protectionTicks),
+      col((o) => o.quantityLots),
+      col((o) => o.holdAsset),
+      col((o) => o.holdTotal.toString()),
+      col((o) => o.holdId),
+    ],
+  );
+  const byId = new Map(rows.map((r) => [r.id, toRecord(r)]));
+  return orders.map((o) => {
+    const record = byId.get(o.id);
+    if (!record) throw new Error(`order ${o.id} was not written`);
+    return record;
+  });
+}
+
 export async function findOrder(q: Queryable, id: string): Promise<OrderRecord | null> {
   const { rows } = await q.query<OrderRow>("SELECT * FROM trading_orders WHERE id = $1", [id]);
   return rows[0] ? toRecord(rows[0]) : null;
@@ -191,6 +229,39 @@ export async function saveOrder(q: Queryable, o: OrderRecord): Promise<void> {
       o.holdAmount,
       o.seq,
       o.cancelSeq,
+    ],
+  );
+}
+
+/** Writes what processing changed on several orders, in one statement. */
+export async function saveOrders(q: Queryable, orders: readonly OrderRecord[]): Promise<void> {
+  if (orders.length === 0) return;
+  if (orders.length === 1 && orders[0]) return saveOrder(q, orders[0]);
+  const col = <T>(f: (o: OrderRecord) => T) => orders.map(f);
+  await q.query(
+    `UPDATE trading_orders o SET filled_lots = v.filled_lots, taker_tick_lots = v.taker_tick_lots,
+            maker_tick_lots = v.maker_tick_lots, fills = v.fills, pct_fee = v.pct_fee, fixed_fee = v.fixed_fee,
+            status = v.status, reason = v.reason, hold_id = v.hold_id, hold_amount = v.hold_amount,
+            seq = v.seq, cancel_seq = v.cancel_seq, retry_at = NULL, updated_at = now()
+       FROM unnest($1::uuid[], $2::bigint[], $3::numeric[], $4::numeric[], $5::int[], $6::numeric[],
+                   $7::numeric[], $8::text[], $9::text[], $10::uuid[], $11::numeric[], $12::bigint[], $13::bigint[])
+         AS v(id, filled_lots, taker_tick_lots, maker_tick_lots, fills, pct_fee, fixed_fee, status, reason,
+              hold_id, hold_amount, seq, cancel_seq)
+      WHERE o.id = v.id`,
+    [
+      col((o) => o.id),
+      col((o) => o.filledLots),
+      col((o) => o.takerTickLots.toString()),
+      col((o) => o.makerTickLots.toString()),
+      col((o) => o.fills),
+      col((o) => o.pctFee.toString()),
+      col((o) => o.fixedFee.toString()),
+      col((o) => o.status),
+      col((o) => o.reason),
+      col((o) => o.holdId),
+      col((o) => o.holdAmount.toString()),
+      col((o) => o.seq),
+      col((o) => o.cancelSeq),
     ],
   );
 }

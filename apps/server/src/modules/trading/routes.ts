@@ -18,11 +18,12 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { auditActorOf } from "../../platform/audit/index.js";
 import { actorOf, authenticate } from "../../platform/auth/guard.js";
 import type { App } from "../../platform/http/app-type.js";
-import { idempotencyKeyOf, runIdempotent, sendIdempotent } from "../../platform/idempotency/index.js";
+import { idempotencyKeyOf, sendIdempotent } from "../../platform/idempotency/index.js";
 import { tradingDeadLetters } from "./dead-letters.js";
+import { acceptOrder } from "./intake.js";
 import { listCandles, listTrades, orderbookSnapshot, pairTicker } from "./market.js";
 import type { Trading } from "./runtime.js";
-import { cancelOrder, getOrder, myOrders, placeOrder } from "./service.js";
+import { cancelOrder, getOrder, myOrders } from "./service.js";
 
 const tags = ["trading"];
 
@@ -37,13 +38,12 @@ export function registerTradingRoutes(app: App, trading: Trading): void {
       path,
       { schema: { body: placeOrderBodySchema, response: { 202: orderReplySchema }, tags }, preHandler: auth },
       async (request, reply) => {
-        const actor = actorOf(request);
-        const result = await runIdempotent(
-          ctx,
-          idempotencyKeyOf(request),
-          { userId: actor.userId, scope: "trading.order", request: { body: request.body } },
-          (claim) => placeOrder(trading, actor, auditActorOf(request), request.body, claim),
-        );
+        const result = await acceptOrder(trading, {
+          actor: actorOf(request),
+          audit: auditActorOf(request),
+          body: request.body,
+          key: idempotencyKeyOf(request),
+        });
         return sendIdempotent(reply, result);
       },
     );

@@ -1,5 +1,7 @@
 import type { AppContext } from "../../platform/context.js";
+import { GroupCommit } from "../../platform/group-commit.js";
 import type { PairRegistry } from "./engine/pair-registry.js";
+import { acceptBatch, type IntakeJob, type OrderReply } from "./intake.js";
 import { tradingPairs } from "./market-data/pairs-module.js";
 import { ORDER_QUEUE, type OrderJob, TradingEngines } from "./pipeline/engines.js";
 
@@ -8,7 +10,9 @@ export interface Trading {
   ctx: AppContext;
   pairs: PairRegistry;
   engines: TradingEngines;
-  /** Wakes the pair's engine for a command, through the order queue. Never throws: the journal has it. */
+  /** The group commit orders are accepted through (see intake.ts). */
+  intake: GroupCommit<IntakeJob, OrderReply>;
+  /** Wakes the pair's engine for commands, through the order queue. Never throws: the journal has them. */
   enqueue(job: OrderJob): void;
 }
 
@@ -28,17 +32,45 @@ export function tradingOf(ctx: AppContext): Trading {
       tickMs: config.TRADING_ENGINE_TICK_MS,
     });
     const enqueue = (job: OrderJob) => {
+      const first = job.commands[0];
+      if (!first) return;
       ctx.jobs
         .enqueue(ORDER_QUEUE, job, {
-          jobId: `${job.kind}:${job.orderId}`,
+          // An order is announced by one job only: its first command names it.
+          jobId: `${first.kind}:${first.orderId}`,
           attempts: config.TRADING_ORDER_MAX_ATTEMPTS,
           backoffMs: config.TRADING_ORDER_RETRY_MS,
         })
         .catch((err) =>
-          ctx.logger.warn({ err, ...job }, "order queue unavailable; the engine's poll will pick it up"),
+          ctx.logger.warn(
+            { err, pairId: job.pairId, commands: job.commands.length },
+            "order queue unavailable; the engine's poll will pick it up",
+          ),
         );
     };
-    trading = { ctx, pairs, engines, enqueue };
+    const sizes = ctx.metrics.histogram({
+      name: "trading_intake_batch_orders",
+      help: "Orders accepted per intake group-commit transaction",
+      buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500],
+    });
+    const seconds = ctx.metrics.histogram({
+      name: "trading_intake_batch_duration_seconds",
+      help: "Time to accept and commit one batch of orders",
+    });
+    const intake = new GroupCommit<IntakeJob, OrderReply>((jobs) => acceptBatch(self, jobs), {
+      windowMs: config.TRADING_INTAKE_WINDOW_MS,
+      maxBatch: config.TRADING_INTAKE_BATCH_MAX,
+      maxQueued: config.TRADING_INTAKE_QUEUE_MAX,
+      // PGlite runs one transaction at a time: a second lane would only wait.
+      lanes: ctx.db.engine === "pglite" ? 1 : config.TRADING_INTAKE_LANES,
+      busyMessage: "Trading is busy; try again shortly",
+      observe: ({ size, durationMs }) => {
+        sizes.observe(size);
+        seconds.observe(durationMs / 1000);
+      },
+    });
+    const self: Trading = { ctx, pairs, engines, intake, enqueue };
+    trading = self;
     runtimes.set(ctx, trading);
   }
   return trading;

@@ -1,115 +1,19 @@
-import { randomUUID } from "node:crypto";
-import type { OrderListQuery, Page, PlaceOrderBody, TradingOrder } from "@softchat/contracts";
+import type { OrderListQuery, Page, TradingOrder } from "@softchat/contracts";
 import { socketRooms } from "@softchat/contracts";
 import { type AuditActor, recordAudit } from "../../platform/audit/index.js";
 import type { Actor } from "../../platform/auth/tokens.js";
 import type { Transaction } from "../../platform/db/index.js";
 import { AppError, notFound } from "../../platform/http/errors.js";
-import type { IdempotencyClaim, StoredResponse } from "../../platform/idempotency/index.js";
 import { emitAfterCommit } from "../../platform/outbox/index.js";
-import { getUserState } from "../auth/user-directory.js";
-import { hold, voidHold } from "../wallet/ledger/index.js";
-import { KYC_LIMIT_USD_CENTS } from "../wallet/limits.js";
-import { formatUsd, usdCentsOf } from "../wallet/pricing.js";
+import { voidHold } from "../wallet/ledger/index.js";
 import { decodeCursor, encodeCursor } from "./cursor.js";
-import { notionalMinor, type PairSpec } from "./engine/pairs.js";
-import { orderHold } from "./order-funding.js";
-import { orderTerms } from "./order-terms.js";
+import type { PairSpec } from "./engine/pairs.js";
 import { presentOrder } from "./presenters.js";
-import {
-  findOrder,
-  insertOrder,
-  listOrders,
-  lockOrder,
-  type OrderRecord,
-  requestCancel,
-  saveOrder,
-} from "./repo.js";
+import { findOrder, listOrders, lockOrder, type OrderRecord, requestCancel, saveOrder } from "./repo.js";
 import type { Trading } from "./runtime.js";
 
 /** How long a cancel waits for the pair's engine before answering 202 with the order as it stands. */
 const CANCEL_WAIT_MS = 3000;
-
-/**
- * Accepts an order: checks it (pair, tick, lot, minimum notional, account not frozen, KYC rule), and in
- * ONE transaction holds its funds and writes it, then answers 202; the pair's engine takes it from the
- * order queue after the commit. An order that cannot be funded is refused with 422 `insufficient_funds`
- * and leaves nothing behind.
- *
- * KYC rule: an order's USD value (its notional at the limit price, at the protection price for a market
- * buy, at the best bid for a market sell) may not exceed the 24-hour limit of the user's KYC level
- * ($100, $1,000, $10,000); 422 `kyc_limit_exceeded` otherwise.
- */
-export async function placeOrder(
-  trading: Trading,
-  actor: Actor,
-  audit: AuditActor,
-  body: PlaceOrderBody,
-  claim: IdempotencyClaim,
-): Promise<StoredResponse> {
-  const { ctx } = trading;
-  const terms = await orderTerms(trading, body);
-  const { pair } = terms;
-  const funds = orderHold(pair, body.side, terms.valueTicks, terms.lots);
-  const usdCents = usdCentsOf(pair.quote, notionalMinor(pair, terms.valueTicks, terms.lots, "ceil"));
-  const orderId = randomUUID();
-  const response = await ctx.db.transaction(async (tx) => {
-    await checkTrader(tx, actor.userId, usdCents);
-    const holdId = await hold(ctx, tx, {
-      id: randomUUID(),
-      from: { userId: actor.userId },
-      to: { system: "exchange_settlement" },
-      asset: funds.asset,
-      amount: funds.amount,
-      kind: "trade",
-      metadata: { orderId, pairId: pair.pairId },
-    });
-    const record = await insertOrder(tx, {
-      id: orderId,
-      userId: actor.userId,
-      pairId: pair.pairId,
-      side: body.side,
-      type: body.type,
-      timeInForce: body.type === "market" ? "IOC" : (body.timeInForce ?? "GTC"),
-      postOnly: body.postOnly ?? false,
-      priceTicks: terms.priceTicks,
-      protectionTicks: terms.protectionTicks,
-      quantityLots: terms.lots,
-      holdAsset: funds.asset,
-      holdTotal: funds.amount,
-      holdId,
-    });
-    const order = presentOrder(pair, record);
-    await recordAudit(tx, {
-      ...audit,
-      action: "trading.order.place",
-      subjectType: "order",
-      subjectId: orderId,
-      after: { order, held: { asset: funds.asset, amount: funds.amount.toString(), holdId } },
-    });
-    await emitOrderUpdate(trading, tx, record.userId, order);
-    const reply = { status: 202, body: { order } };
-    await claim.complete(tx, reply);
-    tx.afterCommit(() => trading.enqueue({ pairId: pair.pairId, orderId, kind: "place" }));
-    return reply;
-  });
-  return response;
-}
-
-/** The trader may trade: exists, not frozen, and the order's USD value is within the KYC level's limit. */
-async function checkTrader(tx: Transaction, userId: string, usdCents: bigint): Promise<void> {
-  const user = await getUserState(tx, userId);
-  if (!user) throw notFound("User");
-  if (user.frozen) throw new AppError("account_frozen", "This account is frozen: trading is disabled");
-  const limit = KYC_LIMIT_USD_CENTS[user.kycLevel];
-  if (usdCents > limit) {
-    throw new AppError("kyc_limit_exceeded", "This order is worth more than your verification level allows", {
-      limit: formatUsd(limit),
-      requested: formatUsd(usdCents),
-      kycLevel: user.kycLevel,
-    });
-  }
-}
 
 /**
  * Cancels an order (the owner or an admin). One the engine has not seen yet is canceled at once; a resting
@@ -137,7 +41,9 @@ export async function cancelOrder(
     });
     if (o.seq === null) return { order: await cancelUnseen(trading, tx, pair, o), done: true };
     if (await requestCancel(tx, o.id)) {
-      tx.afterCommit(() => trading.enqueue({ pairId: o.pairId, orderId: o.id, kind: "cancel" }));
+      tx.afterCommit(() =>
+        trading.enqueue({ pairId: o.pairId, commands: [{ orderId: o.id, kind: "cancel" }] }),
+      );
     }
     return { order: presentOrder(pair, o), done: false };
   });
@@ -214,7 +120,7 @@ function owned(
   return { order: o, pair };
 }
 
-function emitOrderUpdate(trading: Trading, tx: Transaction, userId: string, order: TradingOrder) {
+export function emitOrderUpdate(trading: Trading, tx: Transaction, userId: string, order: TradingOrder) {
   return emitAfterCommit(trading.ctx.outbox, tx, {
     rooms: [socketRooms.user(userId)],
     event: "order_update",

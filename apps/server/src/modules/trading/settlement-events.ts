@@ -4,7 +4,7 @@ import type { AppContext } from "../../platform/context.js";
 import type { Transaction } from "../../platform/db/index.js";
 import type { SocketEmit } from "../../platform/outbox/index.js";
 import { emitManyAfterCommit } from "../../platform/realtime/index.js";
-import { notify } from "../notifications/service.js";
+import { type NotificationInput, notifyMany } from "../notifications/service.js";
 import { lotsToBaseMinor, lotsToQuantity, type PairSpec, tickLotsToQuoteMinor } from "./engine/pairs.js";
 import { averagePrice, presentOrder, presentTrade, type TradeRecord } from "./presenters.js";
 import type { OrderRecord } from "./repo.js";
@@ -17,7 +17,7 @@ import type { OrderRecord } from "./repo.js";
  */
 export const FILLS_SETTLED_TOPIC = "trading.fills_settled";
 
-/** An order as one command left it, with what it filled in that command. */
+/** An order as a batch of commands left it, with what it filled in that batch. */
 export interface SettledOrder {
   order: OrderRecord;
   lots: number;
@@ -25,7 +25,7 @@ export interface SettledOrder {
 }
 
 /**
- * Everything a settled command tells, written in its transaction so it goes out after the commit (or not
+ * Everything a settled batch of commands tells, written in its transaction so it goes out after the commit (or not
  * at all): `order_update` to each owner's devices, `trade` to the pair's room, a notification per order
  * that filled (or was rejected), and an audit row for the fills.
  */
@@ -58,10 +58,12 @@ export async function announceSettlement(
       fills: filled.map((s) => fillState(pair, s.order, at)),
     });
   }
+  const notices: NotificationInput[] = [];
   for (const s of settled.orders) {
-    if (s.lots > 0) await notifyFill(ctx, tx, pair, s);
-    else if (s.order.status === "rejected") await notifyRejected(ctx, tx, pair, s.order);
+    if (s.lots > 0) notices.push(fillNotice(pair, s));
+    else if (s.order.status === "rejected") notices.push(rejectedNotice(pair, s.order));
   }
+  await notifyMany(ctx, tx, notices);
   if (settled.trades.length > 0) {
     await recordAudit(tx, {
       ...SYSTEM_ACTOR,
@@ -102,27 +104,27 @@ function fillState(pair: PairSpec, o: OrderRecord, at: string) {
   };
 }
 
-function notifyFill(ctx: Pick<AppContext, "outbox">, tx: Transaction, pair: PairSpec, s: SettledOrder) {
+function fillNotice(pair: PairSpec, s: SettledOrder): NotificationInput {
   const o = s.order;
   const quantity = lotsToQuantity(pair, s.lots);
   const price = averagePrice(pair, s.tickLots, s.lots);
-  return notify(ctx, tx, {
+  return {
     userId: o.userId,
     type: "trade",
     title: o.status === "filled" ? "Order filled" : "Order partly filled",
     body: `${o.side === "buy" ? "Bought" : "Sold"} ${quantity} ${pair.base} at ${price} ${pair.quote} (${pair.base}/${pair.quote})`,
     priority: "normal",
     data: { orderId: o.id, pairId: pair.pairId, status: o.status, quantity, price },
-  });
+  };
 }
 
-function notifyRejected(ctx: Pick<AppContext, "outbox">, tx: Transaction, pair: PairSpec, o: OrderRecord) {
-  return notify(ctx, tx, {
+function rejectedNotice(pair: PairSpec, o: OrderRecord): NotificationInput {
+  return {
     userId: o.userId,
     type: "order",
     title: "Order rejected",
     body: `Your ${o.side} order on ${pair.base}/${pair.quote} was rejected (${o.reason ?? "rejected"}); its funds are released.`,
     priority: "normal",
     data: { orderId: o.id, pairId: pair.pairId, reason: o.reason },
-  });
+  };
 }

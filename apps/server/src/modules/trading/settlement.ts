@@ -7,7 +7,7 @@ import type { EngineEvent, FillEvent } from "./engine/types.js";
 import { chargeFills, type FillCharge, type FillTotals } from "./order-funding.js";
 import { insertTrades, type TradeInsert } from "./pipeline/journal.js";
 import type { TradeRecord } from "./presenters.js";
-import { type OrderRecord, saveOrder } from "./repo.js";
+import { type OrderRecord, saveOrders } from "./repo.js";
 import { announceSettlement, type SettledOrder } from "./settlement-events.js";
 
 /** What one order went through in one command: its fills and where it ended up. */
@@ -23,24 +23,37 @@ export interface SettledCommand {
   trades: TradeRecord[];
 }
 
+/** One engine command of a batch: its number and the events the engine answered it with. */
+export interface ExecutedCommand {
+  seq: bigint;
+  events: EngineEvent[];
+}
+
 type SettleContext = Pick<AppContext, "outbox">;
 
 /**
- * Settles the events of one engine command inside its transaction, so the ledger, the orders and the
- * events all commit with the command's number or not at all. Fills become linked ledger transfers: each
- * order's hold is posted for what its fills consumed (and the rest held again while the order stays
- * open, or released when it is over), and the exchange settlement account pays the base to buyers, the
- * proceeds to sellers and the fees to the fee account, ending the batch at zero.
+ * Settles the events of a batch of engine commands inside their transaction, so the ledger, the orders and
+ * the events all commit with the commands' numbers or not at all. Each order's fills across the whole batch
+ * are charged once (fees are cumulative per order, so one charge for three fills costs what three would),
+ * and become linked ledger transfers: the order's hold is posted for what its fills consumed (and the rest
+ * held again while the order stays open, or released when it is over), and the exchange settlement account
+ * pays the base to buyers, the proceeds to sellers and the fees to the fee account, ending at zero.
  */
-export async function settleCommand(
+export async function settleBatch(
   ctx: SettleContext,
   tx: Transaction,
   pair: PairSpec,
-  seq: bigint,
-  events: EngineEvent[],
+  commands: readonly ExecutedCommand[],
   orders: ReadonlyMap<string, OrderRecord>,
 ): Promise<SettledCommand> {
-  const touches = collectTouches(pair, events, orders);
+  const last = commands.at(-1);
+  if (!last) return { orders: [], trades: [] };
+  const seq = last.seq;
+  const touches = collectTouches(
+    pair,
+    commands.flatMap((c) => c.events),
+    orders,
+  );
   const ops: LedgerOp[] = [];
   const holds: LedgerOp[] = [];
   const payouts: TransferSpec[] = [];
@@ -76,17 +89,23 @@ export async function settleCommand(
     });
   }
   if (payouts.length > 0) ops.push({ type: "transfers", operationId: randomUUID(), transfers: payouts });
-  const outcomes = await executeOperations(ctx, tx, resolveOps([...ops, ...holds]), { createMissing: true });
-  for (const outcome of outcomes) if (!outcome.ok) throw outcome.error;
+  if (ops.length + holds.length > 0) {
+    const outcomes = await executeOperations(ctx, tx, resolveOps([...ops, ...holds]), {
+      createMissing: true,
+    });
+    for (const outcome of outcomes) if (!outcome.ok) throw outcome.error;
+  }
 
   const now = new Date();
   for (const t of touches.values()) {
-    const charge = charges.get(t.order.id);
-    applyToOrder(t, charge);
+    applyToOrder(t, charges.get(t.order.id));
     t.order.updatedAt = now;
-    await saveOrder(tx, t.order);
   }
-  const trades = await recordTrades(tx, pair, seq, events);
+  await saveOrders(
+    tx,
+    [...touches.values()].map((t) => t.order),
+  );
+  const trades = await recordTrades(tx, pair, commands);
   await announceSettlement(ctx, tx, pair, { seq, orders: [...touches.values()], trades, fees: feeLeg });
   return { orders: [...touches.values()].map((t) => t.order), trades };
 }
@@ -236,21 +255,24 @@ function applyToOrder(t: Touch, charge: FillCharge | undefined): void {
   t.order.fixedFee += charge.fixedFee;
 }
 
-async function recordTrades(tx: Transaction, pair: PairSpec, seq: bigint, events: EngineEvent[]) {
+async function recordTrades(tx: Transaction, pair: PairSpec, commands: readonly ExecutedCommand[]) {
   const rows: TradeInsert[] = [];
-  for (const e of events) {
-    if (e.type !== "fill") continue;
-    rows.push({
-      id: randomUUID(),
-      pairId: pair.pairId,
-      seq,
-      fillIndex: rows.length,
-      priceTicks: e.price,
-      quantityLots: e.quantity,
-      takerSide: e.takerSide,
-      makerOrderId: e.makerOrderId,
-      takerOrderId: e.takerOrderId,
-    });
+  for (const { seq, events } of commands) {
+    let fillIndex = 0;
+    for (const e of events) {
+      if (e.type !== "fill") continue;
+      rows.push({
+        id: randomUUID(),
+        pairId: pair.pairId,
+        seq,
+        fillIndex: fillIndex++,
+        priceTicks: e.price,
+        quantityLots: e.quantity,
+        takerSide: e.takerSide,
+        makerOrderId: e.makerOrderId,
+        takerOrderId: e.takerOrderId,
+      });
+    }
   }
   const createdAt = (await insertTrades(tx, rows)) ?? new Date();
   return rows.map((r): TradeRecord => ({ ...r, createdAt }));

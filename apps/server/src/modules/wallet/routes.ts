@@ -11,10 +11,18 @@ import {
   withdrawalBodySchema,
   withdrawalReplySchema,
 } from "@softchat/contracts";
-import { auditActorOf } from "../../platform/audit/index.js";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { type AuditActor, auditActorOf } from "../../platform/audit/index.js";
 import { actorOf, authenticate } from "../../platform/auth/guard.js";
+import type { Actor } from "../../platform/auth/tokens.js";
 import type { App } from "../../platform/http/app-type.js";
-import { idempotencyKeyOf, runIdempotent, sendIdempotent } from "../../platform/idempotency/index.js";
+import {
+  type IdempotencyClaim,
+  idempotencyKeyOf,
+  runIdempotent,
+  type StoredResponse,
+  sendIdempotent,
+} from "../../platform/idempotency/index.js";
 import { rateLimitPreHandler } from "../../platform/ratelimit/index.js";
 import { requestDeposit } from "./deposits.js";
 import { getBalances, getDepositAddresses, getTransactions } from "./queries.js";
@@ -23,6 +31,37 @@ import { sendTransfer } from "./transfers.js";
 import { requestWithdrawal } from "./withdrawals.js";
 
 const tags = ["wallet"];
+
+/** A wallet money service: decides for `actor` on `userId`'s wallet, writing its response through `claim`. */
+type MoneyService<Body> = (
+  actor: Actor,
+  audit: AuditActor,
+  userId: string,
+  body: Body,
+  claim: IdempotencyClaim,
+) => Promise<StoredResponse>;
+
+/**
+ * Answers a wallet money POST: runs `service` at most once per (user, Idempotency-Key) within `scope`, and
+ * sends its first response (a replay is marked `Idempotent-Replayed: true`).
+ */
+async function answerMoneyPost<Body>(
+  ctx: Wallet["ctx"],
+  request: FastifyRequest & { params: { userId: string }; body: Body },
+  reply: FastifyReply,
+  scope: string,
+  service: MoneyService<Body>,
+): Promise<FastifyReply> {
+  const actor = actorOf(request);
+  const { userId } = request.params;
+  const result = await runIdempotent(
+    ctx,
+    idempotencyKeyOf(request),
+    { userId: actor.userId, scope, request: { userId, body: request.body } },
+    (claim) => service(actor, auditActorOf(request), userId, request.body, claim),
+  );
+  return sendIdempotent(reply, result);
+}
 
 /** The wallet's HTTP routes (API.md "Wallet"): thin, every decision is in the services. */
 export function registerWalletRoutes(app: App, wallet: Wallet): void {
@@ -73,17 +112,8 @@ export function registerWalletRoutes(app: App, wallet: Wallet): void {
       },
       preHandler: auth,
     },
-    async (request, reply) => {
-      const actor = actorOf(request);
-      const { userId } = request.params;
-      const result = await runIdempotent(
-        ctx,
-        idempotencyKeyOf(request),
-        { userId: actor.userId, scope: "wallet.transfer", request: { userId, body: request.body } },
-        (claim) => sendTransfer(wallet, actor, auditActorOf(request), userId, request.body, claim),
-      );
-      return sendIdempotent(reply, result);
-    },
+    async (request, reply) =>
+      answerMoneyPost(ctx, request, reply, "wallet.transfer", (...args) => sendTransfer(wallet, ...args)),
   );
 
   app.post(
@@ -97,17 +127,8 @@ export function registerWalletRoutes(app: App, wallet: Wallet): void {
       },
       preHandler: payments,
     },
-    async (request, reply) => {
-      const actor = actorOf(request);
-      const { userId } = request.params;
-      const result = await runIdempotent(
-        ctx,
-        idempotencyKeyOf(request),
-        { userId: actor.userId, scope: "wallet.deposit", request: { userId, body: request.body } },
-        (claim) => requestDeposit(ctx, actor, auditActorOf(request), userId, request.body, claim),
-      );
-      return sendIdempotent(reply, result);
-    },
+    async (request, reply) =>
+      answerMoneyPost(ctx, request, reply, "wallet.deposit", (...args) => requestDeposit(ctx, ...args)),
   );
 
   app.post(
@@ -121,16 +142,9 @@ export function registerWalletRoutes(app: App, wallet: Wallet): void {
       },
       preHandler: payments,
     },
-    async (request, reply) => {
-      const actor = actorOf(request);
-      const { userId } = request.params;
-      const result = await runIdempotent(
-        ctx,
-        idempotencyKeyOf(request),
-        { userId: actor.userId, scope: "wallet.withdrawal", request: { userId, body: request.body } },
-        (claim) => requestWithdrawal(wallet, actor, auditActorOf(request), userId, request.body, claim),
-      );
-      return sendIdempotent(reply, result);
-    },
+    async (request, reply) =>
+      answerMoneyPost(ctx, request, reply, "wallet.withdrawal", (...args) =>
+        requestWithdrawal(wallet, ...args),
+      ),
   );
 }

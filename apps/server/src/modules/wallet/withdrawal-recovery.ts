@@ -1,5 +1,6 @@
 import { SYSTEM_ACTOR } from "../../platform/audit/index.js";
 import type { AppContext } from "../../platform/context.js";
+import { startPeriodic } from "../../platform/periodic.js";
 import { sandboxPayoutFails } from "./providers/sandbox.js";
 import { lockWithdrawal, overdueWithdrawals, type WithdrawalRow } from "./repo.js";
 import { settleWithdrawalIn } from "./settlement.js";
@@ -17,37 +18,31 @@ type RecoveryContext = Pick<AppContext, "config" | "db" | "outbox" | "logger" | 
  * hold voided). Stops on shutdown. Returns a function that runs one pass now (tests).
  */
 export function startWithdrawalRecovery(ctx: RecoveryContext, intervalMs: number): () => Promise<number> {
-  let stopped = false;
-  let running: Promise<number> | undefined;
-  const recoverOnce = (): Promise<number> =>
-    ctx.db.withLock("wallet:withdrawal-recovery", async (session) => {
-      const rows = await overdueWithdrawals(session, {
-        sandboxConfirmMs: ctx.config.SANDBOX_CONFIRM_MS,
-        graceMs: ctx.config.WALLET_WITHDRAWAL_RECOVERY_MS,
-        limit: RECOVERY_BATCH,
-      });
-      let settled = 0;
-      for (const row of rows) {
-        if (stopped) break;
-        if (await recoverWithdrawal(ctx, row)) settled++;
-      }
-      return settled;
-    });
-  const tick = () => {
-    if (stopped || running) return;
-    running = recoverOnce().finally(() => {
-      running = undefined;
-    });
-    running.catch((err) => ctx.logger.error({ err }, "withdrawal recovery failed"));
-  };
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  ctx.onShutdown(async () => {
-    stopped = true;
-    clearInterval(timer);
-    await running?.catch(() => {});
+  const recovery = startPeriodic({
+    name: "withdrawal recovery",
+    intervalMs,
+    logger: ctx.logger,
+    run: (signal) => recoverOverdueWithdrawals(ctx, signal),
   });
-  return recoverOnce;
+  ctx.onShutdown(() => recovery.stop());
+  return () => recoverOverdueWithdrawals(ctx, recovery.signal);
+}
+
+/** One recovery pass over the overdue withdrawals, ending early once `signal` aborts. How many it settled. */
+function recoverOverdueWithdrawals(ctx: RecoveryContext, signal: AbortSignal): Promise<number> {
+  return ctx.db.withLock("wallet:withdrawal-recovery", async (session) => {
+    const rows = await overdueWithdrawals(session, {
+      sandboxConfirmMs: ctx.config.SANDBOX_CONFIRM_MS,
+      graceMs: ctx.config.WALLET_WITHDRAWAL_RECOVERY_MS,
+      limit: RECOVERY_BATCH,
+    });
+    let settled = 0;
+    for (const row of rows) {
+      if (signal.aborted) break;
+      if (await recoverWithdrawal(ctx, row)) settled++;
+    }
+    return settled;
+  });
 }
 
 /** Settles one overdue withdrawal unless a late confirmation settled it first. True when this call did. */

@@ -56,6 +56,31 @@ export async function recordAudit(q: Queryable, entry: AuditEntry): Promise<void
   else wakeAuditSealers();
 }
 
+/** `recordAudit` for several entries in one statement (group commit). */
+export async function recordAudits(tx: Transaction, entries: readonly AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v, bigintReplacer));
+  await tx.query(
+    `INSERT INTO audit_log (actor_id, actor_role, ip, request_id, action, subject_type, subject_id, before, after)
+     SELECT a, r, i, q, act, st, sid, b::jsonb, af::jsonb
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                   $8::text[], $9::text[]) WITH ORDINALITY AS v(a, r, i, q, act, st, sid, b, af, n)
+      ORDER BY n`,
+    [
+      entries.map((e) => e.actorId),
+      entries.map((e) => e.actorRole),
+      entries.map((e) => e.ip),
+      entries.map((e) => e.requestId),
+      entries.map((e) => e.action),
+      entries.map((e) => e.subjectType),
+      entries.map((e) => e.subjectId),
+      entries.map((e) => json(e.before)),
+      entries.map((e) => json(e.after)),
+    ],
+  );
+  tx.afterCommit(wakeAuditSealers);
+}
+
 function isTransaction(q: Queryable): q is Transaction {
   return typeof (q as Partial<Transaction>).afterCommit === "function";
 }

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { Database, Transaction } from "../db/index.js";
+import { type Periodic, startPeriodic } from "../periodic.js";
 import { CHAIN_COLUMNS, type ChainRow, chainHash, GENESIS_HASH } from "./chain.js";
 
 const BATCH = 500;
@@ -70,10 +71,7 @@ async function sealBatch(tx: Transaction): Promise<number> {
 
 /** Seals the audit log in the background: every `intervalMs`, and soon after any commit that wrote to it. */
 export class AuditSealer {
-  private timer: NodeJS.Timeout | undefined;
-  private active: Promise<void> | undefined;
-  private again = false;
-  private stopped = true;
+  private periodic: Periodic | undefined;
 
   constructor(
     private readonly db: Database,
@@ -82,47 +80,27 @@ export class AuditSealer {
   ) {}
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
+    if (this.periodic) return;
+    this.periodic = startPeriodic({
+      name: "audit sealing",
+      intervalMs: this.intervalMs,
+      logger: this.logger,
+      run: () => sealAuditLog(this.db),
+    });
     sealers.add(this);
-    this.schedule();
   }
 
   /** Stops the timer and waits for a sealing in progress. */
   async stop(): Promise<void> {
-    this.stopped = true;
+    const periodic = this.periodic;
+    this.periodic = undefined;
     sealers.delete(this);
-    if (this.timer) clearTimeout(this.timer);
-    await this.active;
+    await periodic?.stop();
   }
 
   /** Seals now (or right after the round in progress). */
   kick(): void {
-    if (this.stopped) return;
-    if (this.active) {
-      this.again = true;
-      return;
-    }
-    this.active = sealAuditLog(this.db)
-      .then(
-        () => undefined,
-        (err) => this.logger.error({ err }, "audit sealing failed"),
-      )
-      .finally(() => {
-        this.active = undefined;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
-  }
-
-  private schedule(): void {
-    this.timer = setTimeout(() => {
-      this.kick();
-      if (!this.stopped) this.schedule();
-    }, this.intervalMs);
-    this.timer.unref();
+    this.periodic?.kick();
   }
 }
 

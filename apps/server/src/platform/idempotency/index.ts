@@ -2,11 +2,14 @@ export { errorResponse, idempotencyKeyOf, isFinalError, runIdempotent, sendIdemp
 export { startIdempotencyPurge } from "./purge.js";
 export {
   beginIdempotent,
+  claimMany,
   claimOf,
+  completeMany,
   type IdempotencyClaim,
   type IdempotencyRequest,
   purgeIdempotencyKeys,
   releaseIdempotent,
+  releaseMany,
   requestHash,
   type StoredResponse,
 } from "./store.js";

@@ -1,4 +1,5 @@
 import type { AppContext } from "../context.js";
+import { startPeriodic } from "../periodic.js";
 import { purgeIdempotencyKeys } from "./store.js";
 
 /**
@@ -10,25 +11,16 @@ export function startIdempotencyPurge(
   ttlHours: number,
   intervalMs = 3_600_000,
 ): void {
-  let stopped = false;
-  let running: Promise<void> = Promise.resolve();
-  const tick = () => {
-    running = ctx.db
-      .withLock("idempotency:purge", (session) => purgeIdempotencyKeys(session, Math.max(24, ttlHours)))
-      .then(
-        (n) => {
-          if (n > 0) ctx.logger.info({ purged: n }, "idempotency keys purged");
-        },
-        (err) => ctx.logger.error({ err }, "idempotency purge failed"),
+  const purge = startPeriodic({
+    name: "idempotency purge",
+    intervalMs,
+    logger: ctx.logger,
+    run: async () => {
+      const n = await ctx.db.withLock("idempotency:purge", (session) =>
+        purgeIdempotencyKeys(session, Math.max(24, ttlHours)),
       );
-  };
-  const timer = setInterval(() => {
-    if (!stopped) tick();
-  }, intervalMs);
-  timer.unref();
-  ctx.onShutdown(async () => {
-    stopped = true;
-    clearInterval(timer);
-    await running;
+      if (n > 0) ctx.logger.info({ purged: n }, "idempotency keys purged");
+    },
   });
+  ctx.onShutdown(() => purge.stop());
 }

@@ -147,6 +147,77 @@ export function claimOf(req: IdempotencyRequest, owner: string): IdempotencyClai
   };
 }
 
+/**
+ * Claims keys for a batch of requests inside the batch's transaction (group commit), all under one `owner`:
+ * returns the indexes of the requests whose key was free. The others (a key used before, or twice in the
+ * batch) must go through `beginIdempotent` on their own once this transaction has ended.
+ */
+export async function claimMany(
+  tx: Transaction,
+  reqs: readonly IdempotencyRequest[],
+  owner: string,
+): Promise<Set<number>> {
+  const first = new Map<string, number>();
+  reqs.forEach((r, i) => {
+    const id = `${r.userId}\n${r.key}`;
+    if (!first.has(id)) first.set(id, i);
+  });
+  const candidates = [...first.values()];
+  const claimed = new Set<number>();
+  if (candidates.length === 0) return claimed;
+  const pick = <T>(f: (r: IdempotencyRequest) => T) =>
+    candidates.map((i) => f(reqs[i] as IdempotencyRequest));
+  const { rows } = await tx.query<{ user_id: string; key: string }>(
+    `INSERT INTO idempotency_keys (user_id, key, scope, request_hash, owner)
+     SELECT u, k, s, h, $5 FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS v(u, k, s, h)
+     ON CONFLICT (user_id, key) DO NOTHING RETURNING user_id, key`,
+    [
+      pick((r) => r.userId),
+      pick((r) => r.key),
+      pick((r) => r.scope),
+      pick((r) => requestHash(r.scope, r.request)),
+      owner,
+    ],
+  );
+  for (const row of rows) {
+    const i = first.get(`${row.user_id}\n${row.key}`);
+    if (i !== undefined) claimed.add(i);
+  }
+  return claimed;
+}
+
+/** Writes the first responses of keys claimed with `claimMany`, in the same transaction. */
+export async function completeMany(
+  tx: Transaction,
+  items: readonly { req: IdempotencyRequest; response: StoredResponse }[],
+  owner: string,
+): Promise<void> {
+  if (items.length === 0) return;
+  await tx.query(
+    `UPDATE idempotency_keys k
+        SET status = 'completed', response_status = v.status, response_body = v.body::jsonb, updated_at = now()
+       FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[]) AS v(user_id, key, status, body)
+      WHERE k.user_id = v.user_id AND k.key = v.key AND k.owner = $5`,
+    [
+      items.map((i) => i.req.userId),
+      items.map((i) => i.req.key),
+      items.map((i) => i.response.status),
+      items.map((i) => JSON.stringify(i.response.body)),
+      owner,
+    ],
+  );
+}
+
+/** Gives up keys claimed with `claimMany` whose requests produced no response, so a retry runs them. */
+export async function releaseMany(tx: Transaction, reqs: readonly IdempotencyRequest[], owner: string) {
+  if (reqs.length === 0) return;
+  await tx.query(
+    `DELETE FROM idempotency_keys k USING unnest($1::uuid[], $2::text[]) AS v(user_id, key)
+      WHERE k.user_id = v.user_id AND k.key = v.key AND k.owner = $3 AND k.status = 'in_progress'`,
+    [reqs.map((r) => r.userId), reqs.map((r) => r.key), owner],
+  );
+}
+
 /** Gives up a claim that produced no response (an unexpected failure), so a retry may run the request. */
 export async function releaseIdempotent(q: Queryable, req: IdempotencyRequest, owner: string): Promise<void> {
   await q.query(

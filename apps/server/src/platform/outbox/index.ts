@@ -1,2 +1,8 @@
-export { Outbox, type OutboxEvent, type OutboxHandler, type OutboxOptions } from "./outbox.js";
+export {
+  Outbox,
+  type OutboxEvent,
+  type OutboxHandler,
+  type OutboxOptions,
+  type PublishOptions,
+} from "./outbox.js";
 export { emitAfterCommit, SOCKET_EMIT_TOPIC, type SocketEmit } from "./socket-emit.js";

@@ -129,6 +129,48 @@ describe.each(engines)("outbox (%s)", (engine) => {
     expect([...second].sort()).toEqual([...first].sort());
   });
 
+  it("an event delivered in place goes out once, in commit order, right after its commit, and never if rolled back", async () => {
+    const db = await freshDatabase();
+    const outbox = dispatcher(db, { pollIntervalMs: 5 });
+    const seen: unknown[] = [];
+    outbox.on("chat.fanout", (e) => {
+      seen.push(e.payload);
+    });
+    outbox.start();
+    await expect(
+      db.transaction(async (tx) => {
+        await outbox.publish(tx, "chat.fanout", { n: "rolled back" }, { deliverHere: true });
+        throw new Error("refused");
+      }),
+    ).rejects.toThrow("refused");
+    for (let n = 0; n < 5; n++) {
+      await db.transaction((tx) => outbox.publish(tx, "chat.fanout", { n }, { deliverHere: true }));
+      // Delivered by the time the transaction call returns: no poll, no claim in between.
+      expect(seen.at(-1)).toEqual({ n });
+    }
+    await allDelivered(db);
+    expect(await outbox.dispatchPending()).toBe(0);
+    expect(seen).toEqual([0, 1, 2, 3, 4].map((n) => ({ n })));
+  });
+
+  it("an event claimed for in-place delivery by a node that died is delivered by another once its lease ends", async () => {
+    const db = await freshDatabase();
+    const dead = new Outbox(db, silent, { pollIntervalMs: 60_000, leaseMs: 300 });
+    dead.start();
+    // The node commits, then freezes for good inside its delivery: it neither delivers nor says it failed.
+    dead.on("chat.fanout", () => new Promise<void>(() => {}));
+    await db.transaction((tx) => dead.publish(tx, "chat.fanout", { n: 1 }, { deliverHere: true }));
+    const survivor = dispatcher(db, { pollIntervalMs: 20 });
+    const seen: unknown[] = [];
+    survivor.on("chat.fanout", (e) => {
+      seen.push(e.payload);
+    });
+    survivor.start();
+    await eventually(() => expect(seen).toEqual([{ n: 1 }]), 5000);
+    await allDelivered(db);
+    expect(seen).toEqual([{ n: 1 }]);
+  });
+
   it("an event committed while no dispatcher ran is delivered once by the next process", async () => {
     const store = await durableDatabase(engine);
     cleanups.push(() => store.destroy());

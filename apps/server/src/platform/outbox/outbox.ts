@@ -25,6 +25,17 @@ export interface OutboxOptions {
   retryMaxMs?: number;
 }
 
+export interface PublishOptions {
+  /**
+   * Deliver from this node, right after the commit, instead of through a claim. For latency-sensitive events
+   * (chat fan-out). Delivery is still at least once: the row stays in the table until marked delivered.
+   */
+  deliverHere?: boolean;
+}
+
+/** How long delivered marks of events delivered in place are gathered before one UPDATE writes them (ms). */
+const DELIVERED_MARK_DELAY_MS = 500;
+
 interface ClaimedRow extends Record<string, unknown> {
   id: string;
   topic: string;
@@ -45,6 +56,8 @@ export class Outbox {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private inFlight = new Set<Promise<void>>();
+  private readonly deliveredMarks: string[] = [];
+  private markTimer: NodeJS.Timeout | undefined;
   private readonly opts: Required<OutboxOptions>;
 
   constructor(
@@ -74,13 +87,42 @@ export class Outbox {
    * Writes an event inside `tx`; once started, the node dispatches it right after the commit. Events of a node
    * not yet started (or stopped, or crashed) wait in the table for the poller of whichever node runs next.
    */
-  async publish(tx: Transaction, topic: string, payload: unknown): Promise<void> {
+  async publish(
+    tx: Transaction,
+    topic: string,
+    payload: unknown,
+    options: PublishOptions = {},
+  ): Promise<void> {
+    const json = JSON.stringify(payload);
+    if (options.deliverHere && this.running) {
+      await this.publishClaimed(tx, topic, json);
+      return;
+    }
     const { rows } = await tx.query<{ id: string }>(
       "INSERT INTO outbox (topic, payload) VALUES ($1, $2::jsonb) RETURNING id",
-      [topic, JSON.stringify(payload)],
+      [topic, json],
     );
     const id = rows[0]?.id;
     if (id !== undefined) tx.afterCommit(() => this.kick(id));
+  }
+
+  /**
+   * The row is written already claimed by this node (lease and first attempt), so no poller takes it while
+   * the commit hook delivers it from memory: no claim round trip between the commit and the handlers. If
+   * this node dies before delivering, the lease runs out and a poller delivers it, as for any claim.
+   */
+  private async publishClaimed(tx: Transaction, topic: string, json: string): Promise<void> {
+    const { rows } = await tx.query<{ id: string; created_at: Date }>(
+      `INSERT INTO outbox (topic, payload, locked_until, attempts)
+       VALUES ($1, $2::jsonb, now() + ($3::int * interval '1 millisecond'), 1) RETURNING id, created_at`,
+      [topic, json, this.opts.leaseMs],
+    );
+    const row = rows[0];
+    if (!row) return;
+    // The payload handlers see is the JSON the row holds, exactly as a poller would read it back.
+    tx.afterCommit(() =>
+      this.track(this.deliverClaimed({ ...row, topic, payload: JSON.parse(json), attempts: 1 })),
+    );
   }
 
   /**
@@ -104,11 +146,12 @@ export class Outbox {
     this.track(round());
   }
 
-  /** Stops polling and waits for deliveries in progress. */
+  /** Stops polling and waits for deliveries in progress (and their delivered marks). */
   async stop(): Promise<void> {
     this.running = false;
     if (this.timer) clearTimeout(this.timer);
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    await this.flushDeliveredMarks();
   }
 
   /** Claims and delivers the oldest undelivered events; returns how many it claimed (delivered or failed). */
@@ -165,14 +208,8 @@ export class Outbox {
     if (rows.length === 0) return;
     const delivered: string[] = [];
     for (const row of rows) {
-      const event: OutboxEvent = {
-        id: row.id,
-        topic: row.topic,
-        payload: row.payload,
-        createdAt: row.created_at,
-      };
       try {
-        for (const handler of this.handlers.get(row.topic) ?? []) await handler(event);
+        await this.runHandlers(row);
         delivered.push(row.id);
       } catch (err) {
         await this.recordFailure(row, err as Error);
@@ -184,6 +221,49 @@ export class Outbox {
         [delivered],
       );
     }
+  }
+
+  private async deliverClaimed(row: ClaimedRow): Promise<void> {
+    try {
+      await this.runHandlers(row);
+    } catch (err) {
+      await this.recordFailure(row, err as Error).catch((e) =>
+        this.logger.error({ err: e, eventId: row.id }, "outbox failure not recorded"),
+      );
+      return;
+    }
+    // Marked in bulk a little later: the mark is bookkeeping, and one statement per event would cost the
+    // embedded database a round trip per event. Until marked, the claim's lease keeps pollers away.
+    this.deliveredMarks.push(row.id);
+    if (this.markTimer) return;
+    this.markTimer = setTimeout(() => this.track(this.flushDeliveredMarks()), DELIVERED_MARK_DELAY_MS);
+    this.markTimer.unref();
+  }
+
+  private async flushDeliveredMarks(): Promise<void> {
+    if (this.markTimer) clearTimeout(this.markTimer);
+    this.markTimer = undefined;
+    const ids = this.deliveredMarks.splice(0);
+    if (ids.length === 0) return;
+    try {
+      await this.db.query(
+        "UPDATE outbox SET delivered_at = now(), locked_until = NULL WHERE id = ANY($1::bigint[])",
+        [ids],
+      );
+    } catch (err) {
+      // Left unmarked, the events are delivered again once their lease runs out: at least once still holds.
+      this.logger.error({ err, count: ids.length }, "outbox delivered marks failed");
+    }
+  }
+
+  private async runHandlers(row: ClaimedRow): Promise<void> {
+    const event: OutboxEvent = {
+      id: row.id,
+      topic: row.topic,
+      payload: row.payload,
+      createdAt: row.created_at,
+    };
+    for (const handler of this.handlers.get(row.topic) ?? []) await handler(event);
   }
 
   private async recordFailure(row: ClaimedRow, err: Error): Promise<void> {

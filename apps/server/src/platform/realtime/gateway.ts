@@ -130,7 +130,12 @@ export class RealtimeGateway {
         config.REDIS_PREFIX,
         config.SOCKET_CONNECTION_TTL_MS,
       );
-      this.adapterClient = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+      // Every emit is an XADD; those of one tick (a batch of order or balance events) share a write. The
+      // adapter reads the stream on a duplicate of this client, where its blocking XREAD waits alone.
+      this.adapterClient = new Redis(config.REDIS_URL, {
+        maxRetriesPerRequest: null,
+        enableAutoPipelining: true,
+      });
       this.adapterClient.on("error", (err) => this.logger.warn({ err }, "socket adapter redis error"));
       const base = `${config.REDIS_PREFIX}socket.io`;
       this.io.adapter(
@@ -160,10 +165,28 @@ export class RealtimeGateway {
     this.io.on("connection", (socket) => {
       this.local.set(socket.id, socket);
       ctx.metrics.socketsConnected.inc();
-      const idle = setTimeout(() => socket.disconnect(true), config.SOCKET_IDLE_TIMEOUT_MS);
+      // Idle means no event either way for SOCKET_IDLE_TIMEOUT_MS. An event the socket is sent counts as
+      // much as one it sends: a member who only reads a busy room is using the connection, and closing it
+      // would only make the SDK reconnect and resync. Pings and pongs do not count (the client library
+      // answers them by itself, so nothing would ever be idle); dead peers are the ping timeout's job.
+      // Activity is a timestamp read when the timer fires, not a timer reset per packet of a fan-out.
+      let lastActiveAt = Date.now();
+      const idleCheck = () => {
+        const quietMs = Date.now() - lastActiveAt;
+        if (quietMs >= config.SOCKET_IDLE_TIMEOUT_MS) {
+          socket.disconnect(true);
+          return;
+        }
+        idle = setTimeout(idleCheck, config.SOCKET_IDLE_TIMEOUT_MS - quietMs);
+        idle.unref();
+      };
+      let idle = setTimeout(idleCheck, config.SOCKET_IDLE_TIMEOUT_MS);
       idle.unref();
+      socket.conn.on("packetCreate", (packet: { type: string }) => {
+        if (packet.type === "message") lastActiveAt = Date.now();
+      });
       socket.onAny((event: string, ...args: unknown[]) => {
-        idle.refresh();
+        lastActiveAt = Date.now();
         void dispatchEvent(
           { handlers: this.handlers, limiter, logger: this.logger, observe },
           socket,

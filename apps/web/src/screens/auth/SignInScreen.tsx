@@ -1,16 +1,15 @@
 import { type FormEvent, useRef, useState } from "react";
-import { Link, useLocation } from "react-router-dom";
 import { client } from "../../api/client.js";
 import { describeError, errorCode } from "../../api/errors.js";
 import { useTitle } from "../../app/use-title.js";
 import { Field } from "../../components/Field.js";
 import { AuthCard } from "./AuthCard.js";
+import { AuthForm } from "./AuthForm.js";
 import { DemoUsers } from "./DemoUsers.js";
 
 /** Sign in with email and password; demo accounts fill the form in one click. */
 export default function SignInScreen() {
   useTitle("Sign in");
-  const location = useLocation();
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -36,12 +35,15 @@ export default function SignInScreen() {
 
   return (
     <AuthCard title="Sign in">
-      <form onSubmit={submit} noValidate>
-        {error && (
-          <div className="form-error" role="alert">
-            {error}
-          </div>
-        )}
+      <AuthForm
+        onSubmit={submit}
+        error={error}
+        busy={busy}
+        submitLabel="Sign in"
+        busyLabel="Signing in…"
+        submitRef={submitRef}
+        other={{ prompt: "New to Softchat?", pathname: "/signup", label: "Create an account" }}
+      >
         <Field
           label="Email"
           type="email"
@@ -60,13 +62,7 @@ export default function SignInScreen() {
           value={password}
           onChange={(e) => setPassword(e.target.value)}
         />
-        <button type="submit" className="button" disabled={busy} ref={submitRef}>
-          {busy ? "Signing in…" : "Sign in"}
-        </button>
-      </form>
-      <p>
-        New to Softchat? <Link to={{ pathname: "/signup", search: location.search }}>Create an account</Link>
-      </p>
+      </AuthForm>
       <DemoUsers
         onPick={(account) => {
           setEmail(account.email);

@@ -1,11 +1,11 @@
 import { registerBodySchema } from "@softchat/contracts";
 import { type FormEvent, useState } from "react";
-import { Link, useLocation } from "react-router-dom";
 import { client } from "../../api/client.js";
 import { describeError, errorCode, fieldErrors } from "../../api/errors.js";
 import { useTitle } from "../../app/use-title.js";
 import { Field } from "../../components/Field.js";
 import { AuthCard } from "./AuthCard.js";
+import { AuthForm } from "./AuthForm.js";
 
 type Fields = "email" | "username" | "password";
 
@@ -26,7 +26,6 @@ function checkLocally(values: Record<Fields, string>): Partial<Record<Fields, st
 /** Create an account; on success the new user lands in the app. */
 export default function SignUpScreen() {
   useTitle("Create your account");
-  const location = useLocation();
   const [values, setValues] = useState<Record<Fields, string>>({ email: "", username: "", password: "" });
   const [errors, setErrors] = useState<Partial<Record<Fields, string>>>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -59,12 +58,14 @@ export default function SignUpScreen() {
 
   return (
     <AuthCard title="Create your account">
-      <form onSubmit={submit} noValidate>
-        {formError && (
-          <div className="form-error" role="alert">
-            {formError}
-          </div>
-        )}
+      <AuthForm
+        onSubmit={submit}
+        error={formError}
+        busy={busy}
+        submitLabel="Create account"
+        busyLabel="Creating account…"
+        other={{ prompt: "Already have an account?", pathname: "/signin", label: "Sign in" }}
+      >
         <Field
           label="Email"
           type="email"
@@ -96,13 +97,7 @@ export default function SignUpScreen() {
           error={errors.password}
           hint="At least 8 characters."
         />
-        <button type="submit" className="button" disabled={busy}>
-          {busy ? "Creating account…" : "Create account"}
-        </button>
-      </form>
-      <p>
-        Already have an account? <Link to={{ pathname: "/signin", search: location.search }}>Sign in</Link>
-      </p>
+      </AuthForm>
     </AuthCard>
   );
 }

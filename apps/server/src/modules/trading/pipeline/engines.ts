@@ -3,16 +3,18 @@ import { hostname } from "node:os";
 import type { AppContext } from "../../../platform/context.js";
 import { createLeaseManager, type LeaseManager } from "../../../platform/db/lease.js";
 import type { PairRegistry } from "../engine/pair-registry.js";
-import { commandState } from "./journal.js";
+import { failingCommands, type PendingCommand } from "./journal.js";
 import { PairEngine, type PipelineOptions } from "./pair-engine.js";
 
-/** The order queue: one job per command, a wake-up for the pair's engine (the journal is the orders table). */
+/**
+ * The order queue: one job per batch of commands accepted together for a pair, a wake-up for the pair's
+ * engine (the journal is the orders table, so the job carries no more than which commands it announces).
+ */
 export const ORDER_QUEUE = "trading.orders";
 
 export interface OrderJob {
   pairId: string;
-  orderId: string;
-  kind: "place" | "cancel";
+  commands: PendingCommand[];
 }
 
 const leaseName = (pairId: string) => `trading:engine:${pairId}`;
@@ -82,7 +84,7 @@ export class TradingEngines {
 
   /**
    * The order queue's processor. The holder processes the pair's waiting commands and fails the job while
-   * this one's command keeps failing (so the queue retries it with backoff, then dead-letters it); any
+   * one of its commands keeps failing (so the queue retries it with backoff, then dead-letters it); any
    * other node passes the wake-up on.
    */
   async wake(job: OrderJob): Promise<void> {
@@ -92,9 +94,11 @@ export class TradingEngines {
       return;
     }
     await engine.kick();
-    const state = await commandState(this.ctx.db, job.orderId, job.kind);
-    if (state?.pending && state.attempts > 0) {
-      throw new Error(`order ${job.orderId} (${job.kind}) failed: ${state.lastError ?? "unknown error"}`);
+    const [failing] = await failingCommands(this.ctx.db, job.commands);
+    if (failing) {
+      throw new Error(
+        `order ${failing.orderId} (${failing.kind}) failed: ${failing.lastError ?? "unknown error"}`,
+      );
     }
   }
 

@@ -97,21 +97,22 @@ export async function recordFailure(
   return rows[0]?.parked === true;
 }
 
-/** Whether an order's command of `kind` is still waiting, and how its tries went so far. */
-export async function commandState(
+/** Those of `commands` still waiting after failing at least once, with their last error. */
+export async function failingCommands(
   q: Queryable,
-  orderId: string,
-  kind: "place" | "cancel",
-): Promise<{ pending: boolean; attempts: number; lastError: string | null } | null> {
-  const { rows } = await q.query<{ pending: boolean; attempts: number; last_error: string | null }>(
-    `SELECT (CASE WHEN $2 = 'place' THEN status = 'new' AND seq IS NULL
-                  ELSE cancel_intake_seq IS NOT NULL AND cancel_seq IS NULL END) AS pending,
-            attempts, last_error
-       FROM trading_orders WHERE id = $1`,
-    [orderId, kind],
+  commands: readonly PendingCommand[],
+): Promise<Array<PendingCommand & { lastError: string | null }>> {
+  if (commands.length === 0) return [];
+  const { rows } = await q.query<{ kind: "place" | "cancel"; order_id: string; last_error: string | null }>(
+    `SELECT c.kind, o.id AS order_id, o.last_error
+       FROM unnest($1::uuid[], $2::text[]) AS c(order_id, kind)
+       JOIN trading_orders o ON o.id = c.order_id
+      WHERE o.attempts > 0
+        AND (CASE WHEN c.kind = 'place' THEN o.status = 'new' AND o.seq IS NULL
+                  ELSE o.cancel_intake_seq IS NOT NULL AND o.cancel_seq IS NULL END)`,
+    [commands.map((c) => c.orderId), commands.map((c) => c.kind)],
   );
-  const row = rows[0];
-  return row ? { pending: row.pending, attempts: Number(row.attempts), lastError: row.last_error } : null;
+  return rows.map((r) => ({ kind: r.kind, orderId: r.order_id, lastError: r.last_error }));
 }
 
 /** A trade row, in engine units. */

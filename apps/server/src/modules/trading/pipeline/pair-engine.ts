@@ -2,8 +2,8 @@ import type { AppContext } from "../../../platform/context.js";
 import { MatchingEngine } from "../engine/matching-engine.js";
 import type { PairSpec } from "../engine/pairs.js";
 import type { EngineCommand, EngineEvent, RestingOrderState } from "../engine/types.js";
-import { lockOrder, lockOrders, type OrderRecord, restingOrders, saveOrder } from "../repo.js";
-import { settleCommand } from "../settlement.js";
+import { lockOrders, type OrderRecord, restingOrders, saveOrders } from "../repo.js";
+import { type ExecutedCommand, settleBatch } from "../settlement.js";
 import { BookPublisher } from "./book-publisher.js";
 import {
   beginEpoch,
@@ -32,14 +32,16 @@ export class LeaseLostError extends Error {
   }
 }
 
-const BATCH = 100;
+/** Commands taken from the journal, matched and settled in one transaction. */
+const BATCH = 200;
 
 /**
  * The single writer of one pair on the node holding its lease: the matching engine, rebuilt from the
- * database on start, fed the pair's commands from the journal (the orders table) in intake order. Each
- * command runs in one transaction that checks the epoch (fencing off a former holder), takes the next
- * command number, matches, and settles; a command whose number is already set is skipped, so a command is
- * processed exactly once whatever retries and takeovers happen. Committed events go to the book publisher.
+ * database on start, fed the pair's commands from the journal (the orders table) in intake order. The
+ * commands waiting are taken in batches; a batch runs in one transaction that checks the epoch (fencing off
+ * a former holder), gives each command the next number, matches them in order, and settles their fills
+ * together. A command whose number is already set is skipped, so a command is processed exactly once
+ * whatever retries and takeovers happen. Committed events go to the book publisher.
  */
 export class PairEngine {
   private requested = false;
@@ -106,56 +108,78 @@ export class PairEngine {
       this.requested = false;
       for (;;) {
         const commands = await pendingCommands(this.ctx.db, this.pair.pairId, BATCH);
-        for (const command of commands) {
-          if (this.stopped) return;
-          await this.process(command);
+        if (commands.length === 0 || this.stopped) break;
+        if (!(await this.processBatch(commands))) {
+          // Something in the batch failed: take its commands one at a time, so the failing one is found
+          // and retried (then parked) on its own while the others go through.
+          for (const command of commands) {
+            if (this.stopped) return;
+            await this.processBatch([command], command);
+          }
         }
         if (commands.length < BATCH) break;
       }
     }
   }
 
-  private async process(command: PendingCommand): Promise<void> {
+  /**
+   * Runs commands in ONE transaction: checks the epoch, numbers each command, matches them one after
+   * another, and settles all their fills together. Returns false when the transaction failed (the book is
+   * rebuilt from the database first); with `single`, that command's failure is recorded for a retry.
+   */
+  private async processBatch(commands: PendingCommand[], single?: PendingCommand): Promise<boolean> {
     let touchedBook = false;
-    let events: EngineEvent[] | null;
+    let events: EngineEvent[] = [];
     try {
       events = await this.ctx.db.transaction(async (tx) => {
         const last = await lockPairState(tx, this.pair.pairId, this.epoch);
         if (last === null) throw new LeaseLostError(this.pair.pairId);
-        const order = await lockOrder(tx, command.orderId);
-        if (!order || !isPending(order, command.kind)) return null;
-        const seq = last + 1n;
-        await setLastSeq(tx, this.pair.pairId, seq);
-        if (command.kind === "cancel" && !isResting(order)) {
-          // Filled (or canceled) before its cancel came up: the command is used up, nothing else happens.
-          order.cancelSeq = seq.toString();
-          await saveOrder(tx, order);
-          return null;
-        }
-        touchedBook = true;
-        const result = this.engine.execute(commandFor(order, command.kind));
-        if (command.kind === "place") order.seq = seq.toString();
-        else order.cancelSeq = seq.toString();
-        const others = await lockOrders(
+        const orders = await lockOrders(
           tx,
-          orderIdsOf(result).filter((id) => id !== order.id),
+          commands.map((c) => c.orderId),
         );
-        others.set(order.id, order);
-        await settleCommand(this.ctx, tx, this.pair, seq, result, others);
-        return result;
+        let seq = last;
+        const executed: ExecutedCommand[] = [];
+        const numbered: OrderRecord[] = [];
+        for (const command of commands) {
+          const order = orders.get(command.orderId);
+          if (!order || !isPending(order, command.kind)) continue;
+          seq += 1n;
+          numbered.push(order);
+          if (command.kind === "cancel") {
+            order.cancelSeq = seq.toString();
+            // Filled or canceled before its cancel came up (maybe earlier in this batch): used up, nothing else.
+            if (!this.engine.order(order.id)) continue;
+          } else order.seq = seq.toString();
+          touchedBook = true;
+          executed.push({ seq, events: this.engine.execute(commandFor(order, command.kind)) });
+        }
+        if (seq === last) return [];
+        await setLastSeq(tx, this.pair.pairId, seq);
+        const makers = orderIdsOf(executed).filter((id) => !orders.has(id));
+        for (const [id, order] of await lockOrders(tx, makers)) orders.set(id, order);
+        const settled = await settleBatch(this.ctx, tx, this.pair, executed, orders);
+        const saved = new Set(settled.orders.map((o) => o.id));
+        await saveOrders(
+          tx,
+          numbered.filter((o) => !saved.has(o.id)),
+        );
+        return executed.flatMap((c) => c.events);
       });
     } catch (err) {
       // The book may hold what the database refused: take it again from the database.
-      if (touchedBook && !(await this.reload())) return;
+      if (touchedBook && !(await this.reload())) return true;
       if (err instanceof LeaseLostError) {
         this.stopped = true;
         this.ctx.logger.warn({ pairId: this.pair.pairId }, err.message);
-        return;
+        return true;
       }
-      await this.recordFailure(command, err as Error);
-      return;
+      if (!single) return false;
+      await this.recordFailure(single, err as Error);
+      return true;
     }
-    if (events) this.book.apply(events);
+    if (events.length > 0) this.book.apply(events);
+    return true;
   }
 
   /** Rebuilds the book from the database; when even that fails the engine stops (its host restarts it). */
@@ -205,10 +229,6 @@ function isPending(order: OrderRecord, kind: PendingCommand["kind"]): boolean {
   return order.cancelIntakeSeq !== null && order.cancelSeq === null;
 }
 
-function isResting(order: OrderRecord): boolean {
-  return order.seq !== null && (order.status === "new" || order.status === "partially_filled");
-}
-
 function commandFor(o: OrderRecord, kind: PendingCommand["kind"]): EngineCommand {
   if (kind === "cancel") return { type: "cancel", id: o.id };
   if (o.type === "limit") {
@@ -234,9 +254,9 @@ function commandFor(o: OrderRecord, kind: PendingCommand["kind"]): EngineCommand
   };
 }
 
-function orderIdsOf(events: EngineEvent[]): string[] {
+function orderIdsOf(commands: readonly ExecutedCommand[]): string[] {
   const ids = new Set<string>();
-  for (const e of events) {
+  for (const e of commands.flatMap((c) => c.events)) {
     if (e.type === "fill") ids.add(e.makerOrderId).add(e.takerOrderId);
     else ids.add(e.orderId);
   }

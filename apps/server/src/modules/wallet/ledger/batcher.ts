@@ -1,6 +1,6 @@
-import { AsyncResource } from "node:async_hooks";
 import type { AppContext } from "../../../platform/context.js";
 import type { Transaction } from "../../../platform/db/index.js";
+import { GroupCommit, type JobOutcome } from "../../../platform/group-commit.js";
 import { AppError } from "../../../platform/http/errors.js";
 import { ensureLimitRows, type OutflowCharge, OutflowLimits } from "../limits.js";
 import { creditKeys, executeOperations, resolveOps } from "./engine.js";
@@ -29,12 +29,6 @@ export interface JobResult<R> {
   value: R | undefined;
 }
 
-interface Pending {
-  job: LedgerJob<unknown>;
-  resolve(result: JobResult<unknown>): void;
-  reject(err: unknown): void;
-}
-
 export interface BatcherOptions {
   /** How long the first job of a batch waits for company (ms). */
   windowMs: number;
@@ -59,70 +53,37 @@ const KNOWN_LIMIT = 200_000;
  * fails as a whole (a database error) is retried job by job, so one bad job cannot sink the others.
  */
 export class LedgerBatcher {
-  private readonly queue: Pending[] = [];
-  private readonly running = new Set<Promise<void>>();
-  private timer: NodeJS.Timeout | undefined;
-  private closed = false;
+  private readonly queue: GroupCommit<LedgerJob<unknown>, JobResult<unknown>>;
   private readonly knownAccounts = new Set<string>();
   private readonly knownLimitRows = new Set<string>();
-  // Batches run in the context the batcher was made in, never in a submitter's transaction scope.
-  private readonly scope = new AsyncResource("LedgerBatcher");
 
   constructor(
     private readonly ctx: BatcherContext,
     private readonly options: BatcherOptions,
-  ) {}
-
-  /** Queues a job; resolves once its batch committed, rejects with the job's own refusal or error. */
-  submit<R>(job: LedgerJob<R>): Promise<JobResult<R>> {
-    if (this.closed) return Promise.reject(new AppError("unavailable", "The wallet is shutting down"));
-    if (this.queue.length >= this.options.maxQueued) {
-      return Promise.reject(new AppError("unavailable", "The wallet is busy; try again shortly"));
-    }
-    return new Promise<JobResult<R>>((resolve, reject) => {
-      this.queue.push({ job, resolve: resolve as Pending["resolve"], reject });
-      this.schedule();
+  ) {
+    this.queue = new GroupCommit((jobs) => this.runBatch(jobs), {
+      windowMs: options.windowMs,
+      maxBatch: options.maxBatch,
+      maxQueued: options.maxQueued,
+      lanes: options.lanes,
+      busyMessage: "The wallet is busy; try again shortly",
     });
   }
 
+  /** Queues a job; resolves once its batch committed, rejects with the job's own refusal or error. */
+  submit<R>(job: LedgerJob<R>): Promise<JobResult<R>> {
+    return this.queue.submit(job) as Promise<JobResult<R>>;
+  }
+
   /** Stops taking jobs, writes those queued, waits for batches in flight. */
-  async stop(): Promise<void> {
-    this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    while (this.queue.length > 0 || this.running.size > 0) {
-      this.scope.runInAsyncScope(() => this.drain());
-      await Promise.allSettled([...this.running]);
-    }
+  stop(): Promise<void> {
+    return this.queue.stop();
   }
 
-  private schedule(): void {
-    if (this.timer || this.running.size >= this.options.lanes) return;
-    this.timer = setTimeout(
-      () =>
-        this.scope.runInAsyncScope(() => {
-          this.timer = undefined;
-          this.drain();
-        }),
-      this.options.windowMs,
-    );
-  }
-
-  private drain(): void {
-    while (this.running.size < this.options.lanes && this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.options.maxBatch);
-      const run: Promise<void> = this.runBatch(batch).finally(() => {
-        this.running.delete(run);
-        if (this.queue.length > 0) this.schedule();
-      });
-      this.running.add(run);
-    }
-  }
-
-  private async runBatch(batch: Pending[]): Promise<void> {
+  private async runBatch(batch: LedgerJob<unknown>[]): Promise<JobOutcome<JobResult<unknown>>[]> {
     try {
       const started = performance.now();
-      const resolved = resolveOps(batch.map((p) => p.job.op));
+      const resolved = resolveOps(batch.map((job) => job.op));
       await this.ensureRows(resolved, batch);
       const results = await this.ctx.db.transaction((tx) => this.applyBatch(tx, batch, resolved));
       this.options.observe?.({
@@ -130,28 +91,24 @@ export class LedgerBatcher {
         refused: results.filter((r) => !r.ok).length,
         durationMs: performance.now() - started,
       });
-      results.forEach((r, i) => {
-        const p = batch[i];
-        if (!p) return;
-        if (r.ok) p.resolve({ applied: r.applied, value: r.value });
-        else p.reject(r.error);
-      });
+      return results.map((r) =>
+        r.ok ? { ok: true, value: { applied: r.applied, value: r.value } } : { ok: false, error: r.error },
+      );
     } catch (err) {
-      if (batch.length === 1) {
-        batch[0]?.reject(err);
-        return;
-      }
+      if (batch.length === 1) return [{ ok: false, error: err }];
       this.ctx.logger.warn({ err, size: batch.length }, "wallet batch failed; retrying its jobs one by one");
-      for (const p of batch) await this.runBatch([p]);
+      const outcomes: JobOutcome<JobResult<unknown>>[] = [];
+      for (const job of batch) outcomes.push(...(await this.runBatch([job])));
+      return outcomes;
     }
   }
 
-  private async applyBatch(tx: Transaction, batch: Pending[], resolved: ResolvedOp[]) {
+  private async applyBatch(tx: Transaction, batch: LedgerJob<unknown>[], resolved: ResolvedOp[]) {
     const charges: (OutflowCharge | undefined)[] = [];
     const checked = [...resolved];
-    for (const [i, p] of batch.entries()) {
+    for (const [i, job] of batch.entries()) {
       try {
-        charges[i] = await p.job.check?.(tx);
+        charges[i] = await job.check?.(tx);
       } catch (err) {
         if (!(err instanceof AppError)) throw err;
         const r = checked[i];
@@ -167,7 +124,7 @@ export class LedgerBatcher {
         results.push(outcome);
         continue;
       }
-      const value = await batch[i]?.job.finish?.(tx, outcome);
+      const value = await batch[i]?.finish?.(tx, outcome);
       results.push({ ok: true, applied: outcome, value });
     }
     return results;
@@ -177,7 +134,7 @@ export class LedgerBatcher {
    * Creates, outside the batch's transaction, the receiving accounts and limit rows that do not exist yet:
    * creating them inside could make two batches wait on each other's new rows.
    */
-  private async ensureRows(resolved: ResolvedOp[], batch: Pending[]): Promise<void> {
+  private async ensureRows(resolved: ResolvedOp[], batch: LedgerJob<unknown>[]): Promise<void> {
     const keys = [...new Set(creditKeys(resolved))].filter((k) => !this.knownAccounts.has(k));
     if (keys.length > 0) {
       const existing = await existingAccountKeys(this.ctx.db, keys);
@@ -185,7 +142,7 @@ export class LedgerBatcher {
       if (missing.length > 0) await this.createEach(missing);
       this.remember(this.knownAccounts, await existingAccountKeys(this.ctx.db, keys));
     }
-    const users = [...new Set(batch.flatMap((p) => (p.job.outflowUserId ? [p.job.outflowUserId] : [])))];
+    const users = [...new Set(batch.flatMap((job) => (job.outflowUserId ? [job.outflowUserId] : [])))];
     const newUsers = users.filter((u) => !this.knownLimitRows.has(u));
     if (newUsers.length > 0) {
       await ensureLimitRows(this.ctx.db, newUsers);

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { recordAudit, SYSTEM_ACTOR } from "../../../platform/audit/index.js";
 import type { AppContext } from "../../../platform/context.js";
+import { startPeriodic } from "../../../platform/periodic.js";
 import { HOLD_EXPIRED_TOPIC } from "../events.js";
 import type { LedgerBatcher } from "./batcher.js";
 import { expiredHoldIds } from "./repo.js";
@@ -17,48 +18,46 @@ export function startHoldSweeper(
   batcher: LedgerBatcher,
   intervalMs: number,
 ): () => Promise<number> {
-  let stopped = false;
-  let running: Promise<number> | undefined;
-  const sweepOnce = async (): Promise<number> =>
-    ctx.db.withLock("wallet:hold-sweeper", async (session) => {
-      let total = 0;
-      for (;;) {
-        const ids = await expiredHoldIds(session, SWEEP_BATCH);
-        const results = await Promise.allSettled(
-          ids.map((holdId) =>
-            batcher.submit({
-              op: { type: "void", operationId: randomUUID(), holdId, expired: true },
-              finish: async (tx, applied) => {
-                const kind = applied.transfers[0]?.kind;
-                await recordAudit(tx, {
-                  ...SYSTEM_ACTOR,
-                  action: "wallet.hold.expired",
-                  subjectType: "hold",
-                  subjectId: holdId,
-                  after: { status: "expired", kind },
-                });
-                await ctx.outbox.publish(tx, HOLD_EXPIRED_TOPIC, { holdId, kind });
-              },
-            }),
-          ),
-        );
-        total += results.filter((r) => r.status === "fulfilled").length;
-        if (ids.length < SWEEP_BATCH || stopped) return total;
-      }
-    });
-  const tick = () => {
-    if (stopped || running) return;
-    running = sweepOnce().finally(() => {
-      running = undefined;
-    });
-    running.catch((err) => ctx.logger.error({ err }, "hold sweep failed"));
-  };
-  const timer = setInterval(tick, intervalMs);
-  timer.unref();
-  ctx.onShutdown(async () => {
-    stopped = true;
-    clearInterval(timer);
-    await running?.catch(() => {});
+  const sweeper = startPeriodic({
+    name: "hold sweep",
+    intervalMs,
+    logger: ctx.logger,
+    run: (signal) => sweepExpiredHolds(ctx, batcher, signal),
   });
-  return sweepOnce;
+  ctx.onShutdown(() => sweeper.stop());
+  return () => sweepExpiredHolds(ctx, batcher, sweeper.signal);
+}
+
+/** Voids every expired hold, a batch at a time, until none is left or `signal` aborts. */
+function sweepExpiredHolds(
+  ctx: Pick<AppContext, "db" | "outbox">,
+  batcher: LedgerBatcher,
+  signal: AbortSignal,
+): Promise<number> {
+  return ctx.db.withLock("wallet:hold-sweeper", async (session) => {
+    let total = 0;
+    for (;;) {
+      const ids = await expiredHoldIds(session, SWEEP_BATCH);
+      const results = await Promise.allSettled(
+        ids.map((holdId) =>
+          batcher.submit({
+            op: { type: "void", operationId: randomUUID(), holdId, expired: true },
+            finish: async (tx, applied) => {
+              const kind = applied.transfers[0]?.kind;
+              await recordAudit(tx, {
+                ...SYSTEM_ACTOR,
+                action: "wallet.hold.expired",
+                subjectType: "hold",
+                subjectId: holdId,
+                after: { status: "expired", kind },
+              });
+              await ctx.outbox.publish(tx, HOLD_EXPIRED_TOPIC, { holdId, kind });
+            },
+          }),
+        ),
+      );
+      total += results.filter((r) => r.status === "fulfilled").length;
+      if (ids.length < SWEEP_BATCH || signal.aborted) return total;
+    }
+  });
 }

@@ -1,0 +1,105 @@
+import { randomUUID } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import type { TestUser } from "../../../test/factories.js";
+import { engines } from "../../../test/harness.js";
+import { useChatFixture } from "./chat-fixture.js";
+import { sendMessage } from "./service.js";
+
+/** Sends from several users in the same tick: they are written by one batch. */
+function sendTogether(
+  platform: Parameters<typeof sendMessage>[0],
+  roomId: string,
+  sends: Array<{ from: TestUser; text: string; clientId?: string }>,
+) {
+  return Promise.allSettled(
+    sends.map((s) =>
+      sendMessage(platform, { userId: s.from.id, role: "user" }, roomId, {
+        text: s.text,
+        clientId: s.clientId,
+      }),
+    ),
+  );
+}
+
+describe.each(engines)("chat group commit (%s)", (engine) => {
+  const f = useChatFixture(engine);
+  const { user, open, createRoom } = f;
+  const history = async (viewer: TestUser, roomId: string) =>
+    (await f.server.request("GET", `/api/chat/rooms/${roomId}/messages?limit=50`, { token: viewer.token }))
+      .body.items as Array<{ id: string; text: string }>;
+
+  it("a send the database refuses fails alone: the others of its batch are stored and delivered once, in order", async () => {
+    const [alice, bob] = [await user(), await user()];
+    const room = await createRoom(alice, { name: "Batch", type: "private", memberIds: [bob.id] });
+    const bobSocket = await open(bob);
+
+    // 5,000 characters passes no schema here (the service is called directly): the database's CHECK refuses it.
+    const results = await sendTogether(f.server.platform, room.id, [
+      { from: alice, text: "one" },
+      { from: bob, text: "two" },
+      { from: alice, text: "x".repeat(5000) },
+      { from: bob, text: "three" },
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "rejected", "fulfilled"]);
+
+    await bobSocket.waitFor("message_received", (e) => e.message.text === "three");
+    await f.send(alice, room.id, "barrier");
+    await bobSocket.waitFor("message_received", (e) => e.message.text === "barrier");
+    expect(bobSocket.events("message_received").map((e) => e.message.text)).toEqual([
+      "one",
+      "two",
+      "three",
+      "barrier",
+    ]);
+    expect((await history(bob, room.id)).map((m) => m.text)).toEqual(["barrier", "three", "two", "one"]);
+  });
+
+  it("the same clientId twice in one batch stores and sends one message, and both sends get it back", async () => {
+    const [alice, bob] = [await user(), await user()];
+    const room = await createRoom(alice, { name: "Twice", type: "private", memberIds: [bob.id] });
+    const bobSocket = await open(bob);
+    const clientId = randomUUID();
+
+    const results = await sendTogether(f.server.platform, room.id, [
+      { from: alice, text: "once", clientId },
+      { from: bob, text: "reply" },
+      { from: alice, text: "once", clientId },
+    ]);
+    const [first, , repeat] = results.map((r) => (r.status === "fulfilled" ? r.value : null));
+    expect(results.every((r) => r.status === "fulfilled")).toBe(true);
+    expect(repeat).toEqual(first);
+    // A later batch with the same clientId gets the stored message too.
+    const [later] = await sendTogether(f.server.platform, room.id, [{ from: alice, text: "once", clientId }]);
+    expect(later?.status === "fulfilled" && later.value).toEqual(first);
+
+    await f.send(alice, room.id, "barrier");
+    await bobSocket.waitFor("message_received", (e) => e.message.text === "barrier");
+    expect(bobSocket.events("message_received").map((e) => e.message.text)).toEqual([
+      "once",
+      "reply",
+      "barrier",
+    ]);
+    expect((await history(bob, room.id)).map((m) => m.text)).toEqual(["barrier", "reply", "once"]);
+  });
+
+  it("a non-member's send is refused alone, and its room never hears of it", async () => {
+    const [alice, bob, eve] = [await user(), await user(), await user()];
+    const room = await createRoom(alice, { name: "Closed", type: "private", memberIds: [bob.id] });
+    const bobSocket = await open(bob);
+
+    const results = await sendTogether(f.server.platform, room.id, [
+      { from: eve, text: "let me in" },
+      { from: alice, text: "members only" },
+    ]);
+    expect(results[0]?.status).toBe("rejected");
+    expect(results[0]?.status === "rejected" && results[0].reason).toMatchObject({ code: "not_a_member" });
+    expect(results[1]?.status).toBe("fulfilled");
+
+    await f.send(alice, room.id, "barrier");
+    await bobSocket.waitFor("message_received", (e) => e.message.text === "barrier");
+    expect(bobSocket.events("message_received").map((e) => e.message.text)).toEqual([
+      "members only",
+      "barrier",
+    ]);
+  });
+});

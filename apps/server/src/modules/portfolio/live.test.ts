@@ -1,0 +1,78 @@
+import type { Portfolio } from "@softchat/contracts";
+import { describe, expect, it } from "vitest";
+import type { AppContext } from "../../platform/context.js";
+import { LivePortfolios } from "./live.js";
+
+/** A node with sockets that connect by hand, prices that move by hand, and a count of valuations. */
+function harness() {
+  const connects: Array<(socket: { data: { userId: string } }) => void> = [];
+  const sent: string[] = [];
+  let price = 1n;
+  const holdings = new Map<string, number>();
+  const valued: string[] = [];
+  const ctx = {
+    realtime: {
+      onConnect: (fn: (socket: { data: { userId: string } }) => void) => connects.push(fn),
+      onDisconnect: () => {},
+      connectionCount: async () => 1,
+      emit: () => {},
+      io: { local: { to: (room: string) => ({ emit: () => sent.push(room) }) } },
+    },
+    logger: { warn: () => {} },
+  } as unknown as AppContext;
+  const live = new LivePortfolios(
+    ctx,
+    { currentMicros: () => price, micros: async () => price },
+    async (userId) => {
+      valued.push(userId);
+      const n = holdings.get(userId) ?? 0;
+      return {
+        userId,
+        holdings: n > 0 ? [{ asset: "BTC", quantity: String(n), value: String(price) }] : [],
+        totals: { value: String(price * BigInt(n)) },
+      } as unknown as Portfolio;
+    },
+    60_000,
+  );
+  live.install();
+  return {
+    live,
+    valued,
+    sent,
+    holdings,
+    connect: (userId: string) => {
+      for (const fn of connects) fn({ data: { userId } });
+    },
+    movePrice: () => {
+      price += 1n;
+    },
+  };
+}
+
+describe("live portfolios on price moves", () => {
+  it("values a connected user who holds nothing once, then skips it until its holdings change", async () => {
+    const h = harness();
+    h.holdings.set("trader", 2);
+    h.connect("trader");
+    h.connect("reader");
+    await h.live.tick();
+    expect(h.valued.sort()).toEqual(["reader", "trader"]);
+    expect(h.sent).toEqual(["user:trader"]);
+
+    h.valued.length = 0;
+    h.movePrice();
+    await h.live.tick();
+    expect(h.valued).toEqual(["trader"]);
+
+    // The reader buys something: the next price move values (and sends) its portfolio again.
+    h.holdings.set("reader", 1);
+    h.live.holdingsChanged("reader");
+    h.valued.length = 0;
+    h.sent.length = 0;
+    h.movePrice();
+    await h.live.tick();
+    expect(h.valued.sort()).toEqual(["reader", "trader"]);
+    expect(h.sent.sort()).toEqual(["user:reader", "user:trader"]);
+    await h.live.stop();
+  });
+});

@@ -1,0 +1,132 @@
+import type { Asset } from "@softchat/contracts";
+import type { Queryable } from "../../platform/db/index.js";
+import type { ActivityKind, Disposal, Lot } from "./fifo.js";
+import { flatten, groupByUser, type Holding } from "./repo.js";
+
+/** The SQL of the lots and disposals derived from the activities (0024_portfolio.sql), many users at once. */
+
+interface LotRow extends Record<string, unknown> {
+  id: string;
+  asset: Asset;
+  source: ActivityKind;
+  opened_at: Date | string;
+  open_position: string;
+  quantity: string;
+  cost_cents: string;
+  remaining_quantity: string;
+  remaining_cost_cents: string;
+  closed_at: Date | string | null;
+}
+
+/** A lot row as a `Lot`. */
+export function lotOf(r: LotRow): Lot {
+  return {
+    id: r.id,
+    asset: r.asset,
+    source: r.source,
+    openedAt: new Date(r.opened_at),
+    openPosition: BigInt(r.open_position),
+    quantity: BigInt(r.quantity),
+    cost: BigInt(r.cost_cents),
+    remainingQuantity: BigInt(r.remaining_quantity),
+    remainingCost: BigInt(r.remaining_cost_cents),
+    closedAt: r.closed_at === null ? null : new Date(r.closed_at),
+  };
+}
+
+const holdingParams = (holdings: readonly Holding[]) => [
+  holdings.map((h) => h.userId),
+  holdings.map((h) => h.asset),
+];
+
+/** The open lots of the holdings, per user (in no particular order: FIFO sorts them). */
+export async function openLots(q: Queryable, holdings: readonly Holding[]): Promise<Map<string, Lot[]>> {
+  if (holdings.length === 0) return new Map();
+  const { rows } = await q.query<LotRow & { user_id: string }>(
+    `SELECT l.user_id, l.id, l.asset, l.source, l.opened_at, l.open_position, l.quantity, l.cost_cents,
+            l.remaining_quantity, l.remaining_cost_cents, l.closed_at
+       FROM unnest($1::uuid[], $2::text[]) AS h(user_id, asset)
+       JOIN portfolio_lots l ON l.user_id = h.user_id AND l.asset = h.asset AND l.closed_at IS NULL`,
+    holdingParams(holdings),
+  );
+  return groupByUser(rows.map((r): [string, Lot] => [r.user_id, lotOf(r)]));
+}
+
+/** Drops the lots and disposals of the holdings, to replay their activities. */
+export async function deleteDerived(q: Queryable, holdings: readonly Holding[]): Promise<void> {
+  if (holdings.length === 0) return;
+  await q.query(
+    `DELETE FROM portfolio_disposals d USING unnest($1::uuid[], $2::text[]) AS h(user_id, asset)
+      WHERE d.user_id = h.user_id AND d.asset = h.asset`,
+    holdingParams(holdings),
+  );
+  await q.query(
+    `DELETE FROM portfolio_lots l USING unnest($1::uuid[], $2::text[]) AS h(user_id, asset)
+      WHERE l.user_id = h.user_id AND l.asset = h.asset`,
+    holdingParams(holdings),
+  );
+}
+
+/** Writes each user's lots in their current state (new ones inserted, known ones updated). */
+export async function saveLots(q: Queryable, byUser: ReadonlyMap<string, readonly Lot[]>): Promise<void> {
+  const lots = flatten(byUser);
+  if (lots.length === 0) return;
+  await q.query(
+    `INSERT INTO portfolio_lots (id, user_id, asset, source, opened_at, open_position, quantity, cost_cents,
+       remaining_quantity, remaining_cost_cents, closed_at)
+     SELECT l.id, l.user_id, l.asset, l.source, l.opened_at, l.open_position, l.quantity, l.cost_cents,
+            l.remaining_quantity, l.remaining_cost_cents, l.closed_at
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[], $6::bigint[],
+                   $7::numeric[], $8::numeric[], $9::numeric[], $10::numeric[], $11::timestamptz[])
+         AS l(id, user_id, asset, source, opened_at, open_position, quantity, cost_cents, remaining_quantity,
+              remaining_cost_cents, closed_at)
+     ON CONFLICT (id) DO UPDATE SET remaining_quantity = EXCLUDED.remaining_quantity,
+       remaining_cost_cents = EXCLUDED.remaining_cost_cents, closed_at = EXCLUDED.closed_at`,
+    [
+      lots.map(([, l]) => l.id),
+      lots.map(([userId]) => userId),
+      lots.map(([, l]) => l.asset),
+      lots.map(([, l]) => l.source),
+      lots.map(([, l]) => l.openedAt.toISOString()),
+      lots.map(([, l]) => l.openPosition.toString()),
+      lots.map(([, l]) => l.quantity.toString()),
+      lots.map(([, l]) => l.cost.toString()),
+      lots.map(([, l]) => l.remainingQuantity.toString()),
+      lots.map(([, l]) => l.remainingCost.toString()),
+      lots.map(([, l]) => (l.closedAt === null ? null : l.closedAt.toISOString())),
+    ],
+  );
+}
+
+/** Writes what each user's sales and outflows took from the lots. */
+export async function insertDisposals(
+  q: Queryable,
+  byUser: ReadonlyMap<string, readonly Disposal[]>,
+): Promise<void> {
+  const disposals = flatten(byUser);
+  if (disposals.length === 0) return;
+  const nullable = (v: bigint | null) => (v === null ? null : v.toString());
+  await q.query(
+    `INSERT INTO portfolio_disposals (id, user_id, asset, activity_id, lot_id, kind, disposed_at, position,
+       part, quantity, cost_cents, proceeds_cents)
+     SELECT gen_random_uuid(), d.user_id, d.asset, d.activity_id, d.lot_id, d.kind, d.disposed_at, d.position,
+            d.part, d.quantity, d.cost_cents, d.proceeds_cents
+       FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::timestamptz[], $7::bigint[],
+                   $8::int[], $9::numeric[], $10::numeric[], $11::numeric[])
+         AS d(user_id, asset, activity_id, lot_id, kind, disposed_at, position, part, quantity, cost_cents,
+              proceeds_cents)`,
+    [
+      disposals.map(([userId]) => userId),
+      disposals.map(([, d]) => d.asset),
+      disposals.map(([, d]) => d.activityId),
+      disposals.map(([, d]) => d.lotId),
+      disposals.map(([, d]) => d.kind),
+      disposals.map(([, d]) => d.disposedAt.toISOString()),
+      disposals.map(([, d]) => d.position.toString()),
+      disposals.map(([, d]) => d.part),
+      disposals.map(([, d]) => d.quantity.toString()),
+      disposals.map(([, d]) => nullable(d.cost)),
+      disposals.map(([, d]) => nullable(d.proceeds)),
+    ],
+  );
+}
