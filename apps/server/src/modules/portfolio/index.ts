@@ -3,7 +3,7 @@ import { priceService } from "../prices/index.js";
 import { LivePortfolios } from "./live.js";
 import { usdPrices } from "./market-prices.js";
 import { registerPortfolioRoutes } from "./routes.js";
-import { portfolioOf } from "./service.js";
+import { portfoliosOf } from "./service.js";
 import { installTradingFills } from "./trading-fills.js";
 import { installWalletActivities } from "./wallet-events.js";
 
@@ -19,7 +19,7 @@ export const portfolioModule: SoftchatModule = {
   name: "portfolio",
   register(app, ctx) {
     const prices = usdPrices(priceService(ctx));
-    const compute = (userId: string) => portfolioOf(ctx, prices, userId);
+    const compute = (userIds: string[]) => portfoliosOf(ctx, prices, userIds);
     const live = new LivePortfolios(ctx, prices, compute, ctx.config.PORTFOLIO_LIVE_INTERVAL_MS);
     const onRecorded = (userId: string) => live.holdingsChanged(userId);
     installTradingFills(ctx, prices, onRecorded);

@@ -10,12 +10,13 @@ function harness() {
   let price = 1n;
   const holdings = new Map<string, number>();
   const valued: string[] = [];
+  const rounds: string[][] = [];
   const ctx = {
     realtime: {
       onConnect: (fn: (socket: { data: { userId: string } }) => void) => connects.push(fn),
       onDisconnect: () => {},
       connectionCount: async () => 1,
-      emit: () => {},
+      emit: (room: string) => sent.push(room),
       io: { local: { to: (room: string) => ({ emit: () => sent.push(room) }) } },
     },
     logger: { warn: () => {} },
@@ -23,14 +24,19 @@ function harness() {
   const live = new LivePortfolios(
     ctx,
     { currentMicros: () => price, micros: async () => price },
-    async (userId) => {
-      valued.push(userId);
-      const n = holdings.get(userId) ?? 0;
-      return {
-        userId,
-        holdings: n > 0 ? [{ asset: "BTC", quantity: String(n), value: String(price) }] : [],
-        totals: { value: String(price * BigInt(n)) },
-      } as unknown as Portfolio;
+    async (userIds) => {
+      rounds.push([...userIds]);
+      const out = new Map<string, Portfolio>();
+      for (const userId of userIds) {
+        valued.push(userId);
+        const n = holdings.get(userId) ?? 0;
+        out.set(userId, {
+          userId,
+          holdings: n > 0 ? [{ asset: "BTC", quantity: String(n), value: String(price) }] : [],
+          totals: { value: String(price * BigInt(n)) },
+        } as unknown as Portfolio);
+      }
+      return out;
     },
     60_000,
   );
@@ -38,6 +44,7 @@ function harness() {
   return {
     live,
     valued,
+    rounds,
     sent,
     holdings,
     connect: (userId: string) => {
@@ -73,6 +80,23 @@ describe("live portfolios on price moves", () => {
     await h.live.tick();
     expect(h.valued.sort()).toEqual(["reader", "trader"]);
     expect(h.sent.sort()).toEqual(["user:reader", "user:trader"]);
+    await h.live.stop();
+  });
+
+  it("values the users whose holdings changed together, at most one round a second", async () => {
+    const h = harness();
+    h.live.holdingsChanged("a");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(h.rounds).toEqual([["a"]]);
+    // Changes inside the next second wait for one round between them.
+    h.live.holdingsChanged("b");
+    h.live.holdingsChanged("c");
+    h.live.holdingsChanged("b");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(h.rounds).toHaveLength(1);
+    await new Promise((resolve) => setTimeout(resolve, 900));
+    expect(h.rounds).toEqual([["a"], ["b", "c"]]);
+    expect(h.sent).toEqual(["user:a", "user:b", "user:c"]);
     await h.live.stop();
   });
 });

@@ -2,14 +2,17 @@ import { ASSETS, type Portfolio, socketRooms } from "@softchat/contracts";
 import type { AppContext } from "../../platform/context.js";
 import type { UsdPrices } from "./market-prices.js";
 
-/** Users whose portfolio is revalued at once on a price tick. */
-const PARALLEL = 8;
+/** Users valued together (two statements for all of them) on a price tick. */
+const CHUNK = 200;
 /**
- * Least time between two holdings-driven updates of one user (ms). The first change after a quiet spell goes
- * out at once; an active trader's fills are then summed up once a second, as each update costs a valuation
- * (two queries and the prices) while the screen shows no more than that.
+ * Least time between two holdings-driven rounds of updates (ms). The first change after a quiet spell goes
+ * out at once; after that, the users whose holdings changed are valued together once a second (one round
+ * costs two statements and the prices, whatever its size), while a screen shows no more than that.
  */
 const HOLDINGS_GAP_MS = 1000;
+
+/** Values users' portfolios at the current prices, by user id. */
+export type ComputePortfolios = (userIds: string[]) => Promise<Map<string, Portfolio>>;
 
 /**
  * Live `portfolio_update` events. When holdings change (after the commit that recorded them) the user's
@@ -34,16 +37,17 @@ export class LivePortfolios {
   private lastPrices = "";
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | null = null;
-  /** When each recently changed user was last sent its holdings, and the sends waiting for their gap. */
-  private readonly lastPush = new Map<string, number>();
-  private readonly scheduled = new Map<string, NodeJS.Timeout>();
-  private readonly pushing = new Set<Promise<void>>();
+  /** Users whose holdings changed since the last round, the round's timer, and the round in flight. */
+  private readonly dirty = new Set<string>();
+  private roundTimer: NodeJS.Timeout | undefined;
+  private round: Promise<void> | null = null;
+  private lastRoundAt = 0;
   private stopped = false;
 
   constructor(
     private readonly ctx: AppContext,
     private readonly prices: UsdPrices,
-    private readonly compute: (userId: string) => Promise<Portfolio>,
+    private readonly compute: ComputePortfolios,
     private readonly intervalMs: number,
   ) {}
 
@@ -79,66 +83,76 @@ export class LivePortfolios {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    for (const timer of this.scheduled.values()) clearTimeout(timer);
-    this.scheduled.clear();
+    if (this.roundTimer) clearTimeout(this.roundTimer);
+    this.roundTimer = undefined;
     await this.ticking;
-    await Promise.allSettled([...this.pushing]);
+    await this.round;
   }
 
-  /** After a commit changed the user's holdings: schedules the new portfolio for every device. */
+  /** After a commit changed the user's holdings: the new portfolio goes to every device in the next round. */
   holdingsChanged(userId: string): void {
     this.changes++;
     this.empty.delete(userId);
-    if (this.stopped || this.scheduled.has(userId)) return;
-    const wait = Math.max(0, (this.lastPush.get(userId) ?? 0) + HOLDINGS_GAP_MS - Date.now());
-    const timer = setTimeout(() => {
-      this.scheduled.delete(userId);
-      this.lastPush.set(userId, Date.now());
-      const push = this.push(userId).finally(() => this.pushing.delete(push));
-      this.pushing.add(push);
-    }, wait);
-    this.scheduled.set(userId, timer);
+    if (this.stopped) return;
+    this.dirty.add(userId);
+    this.scheduleRound();
   }
 
-  private async push(userId: string): Promise<void> {
+  private scheduleRound(): void {
+    if (this.roundTimer || this.round || this.stopped) return;
+    const wait = Math.max(0, this.lastRoundAt + HOLDINGS_GAP_MS - Date.now());
+    this.roundTimer = setTimeout(() => {
+      this.roundTimer = undefined;
+      this.round = this.pushRound().finally(() => {
+        this.round = null;
+        if (this.dirty.size > 0) this.scheduleRound();
+      });
+    }, wait);
+  }
+
+  private async pushRound(): Promise<void> {
+    this.lastRoundAt = Date.now();
+    const users = [...this.dirty];
+    this.dirty.clear();
     try {
-      if ((await this.ctx.realtime.connectionCount(userId)) === 0) return;
-      const portfolio = await this.compute(userId);
-      this.lastSent.set(userId, figures(portfolio));
-      this.ctx.realtime.emit(socketRooms.user(userId), "portfolio_update", portfolio);
+      const counts = await Promise.all(users.map((u) => this.ctx.realtime.connectionCount(u)));
+      const connected = users.filter((_, i) => (counts[i] ?? 0) > 0);
+      if (connected.length === 0) return;
+      for (const [userId, portfolio] of await this.compute(connected)) {
+        this.lastSent.set(userId, figures(portfolio));
+        this.ctx.realtime.emit(socketRooms.user(userId), "portfolio_update", portfolio);
+      }
     } catch (err) {
       // A derived view: the next change or price tick sends it again.
-      this.ctx.logger.warn({ err, userId }, "portfolio update not sent");
+      this.ctx.logger.warn({ err, users: users.length }, "portfolio updates not sent");
     }
   }
 
   /** Revalues the local users' portfolios when any price moved since the last tick. */
   async tick(): Promise<void> {
-    const now = Date.now();
-    for (const [userId, at] of this.lastPush) if (now - at > HOLDINGS_GAP_MS) this.lastPush.delete(userId);
     const prices = ASSETS.map((a) => `${a}:${this.prices.currentMicros(a) ?? "?"}`).join(",");
     if (prices === this.lastPrices) return;
     this.lastPrices = prices;
     const users = [...this.local.keys()].filter((userId) => !this.empty.has(userId));
-    while (users.length > 0) {
-      await Promise.all(users.splice(0, PARALLEL).map((userId) => this.revalue(userId)));
-    }
+    while (users.length > 0) await this.revalue(users.splice(0, CHUNK));
   }
 
-  private async revalue(userId: string): Promise<void> {
+  private async revalue(userIds: string[]): Promise<void> {
     const changes = this.changes;
-    const portfolio = await this.compute(userId);
-    const now = figures(portfolio);
-    const before = this.lastSent.get(userId);
-    if (portfolio.holdings.length === 0 && this.local.has(userId) && changes === this.changes) {
-      this.empty.add(userId);
+    const portfolios = await this.compute(userIds);
+    for (const [userId, portfolio] of portfolios) {
+      const now = figures(portfolio);
+      const before = this.lastSent.get(userId);
+      if (portfolio.holdings.length === 0 && this.local.has(userId) && changes === this.changes) {
+        this.empty.add(userId);
+      }
+      if (before === now || !this.local.has(userId)) continue;
+      if (before === undefined && portfolio.holdings.length === 0) continue;
+      this.lastSent.set(userId, now);
+      // Only this node's sockets: every node revalues its own connected users.
+      const local = this.ctx.realtime.io.local.to(socketRooms.user(userId));
+      (local.emit as (event: string, data: unknown) => boolean)("portfolio_update", portfolio);
     }
-    if (before === now || !this.local.has(userId)) return;
-    if (before === undefined && portfolio.holdings.length === 0) return;
-    this.lastSent.set(userId, now);
-    // Only this node's sockets: every node revalues its own connected users.
-    const local = this.ctx.realtime.io.local.to(socketRooms.user(userId));
-    (local.emit as (event: string, data: unknown) => boolean)("portfolio_update", portfolio);
   }
 }
 

@@ -13,26 +13,47 @@ export interface LotSums {
   realized: bigint;
 }
 
-/** Per asset: the open lots' quantity and cost and the gain realized by sales, for one user. */
+/** Per asset: what the user's open lots hold and cost, and the gains realized by sales. */
 export async function lotSums(q: Queryable, userId: string): Promise<LotSums[]> {
-  const { rows } = await q.query<{ asset: Asset; quantity: string; cost: string; realized: string }>(
-    `SELECT asset, sum(quantity)::text AS quantity, sum(cost)::text AS cost, sum(realized)::text AS realized
+  return (await lotSumsOfUsers(q, [userId])).get(userId) ?? [];
+}
+
+/** `lotSums` of several users in one statement, by user id. */
+export async function lotSumsOfUsers(
+  q: Queryable,
+  userIds: readonly string[],
+): Promise<Map<string, LotSums[]>> {
+  const out = new Map<string, LotSums[]>(userIds.map((id) => [id, []]));
+  if (userIds.length === 0) return out;
+  const { rows } = await q.query<{
+    user_id: string;
+    asset: Asset;
+    quantity: string;
+    cost: string;
+    realized: string;
+  }>(
+    `SELECT user_id, asset, sum(quantity)::text AS quantity, sum(cost)::text AS cost,
+            sum(realized)::text AS realized
        FROM (
-         SELECT asset, remaining_quantity AS quantity, remaining_cost_cents AS cost, 0 AS realized
-           FROM portfolio_lots WHERE user_id = $1 AND closed_at IS NULL
+         SELECT user_id, asset, remaining_quantity AS quantity, remaining_cost_cents AS cost, 0 AS realized
+           FROM portfolio_lots WHERE user_id = ANY($1::uuid[]) AND closed_at IS NULL
          UNION ALL
-         SELECT asset, 0, 0, proceeds_cents - cost_cents
-           FROM portfolio_disposals WHERE user_id = $1 AND kind = 'sale' AND cost_cents IS NOT NULL
+         SELECT user_id, asset, 0, 0, proceeds_cents - cost_cents
+           FROM portfolio_disposals
+          WHERE user_id = ANY($1::uuid[]) AND kind = 'sale' AND cost_cents IS NOT NULL
        ) s
-      GROUP BY asset`,
-    [userId],
+      GROUP BY user_id, asset`,
+    [userIds],
   );
-  return rows.map((r) => ({
-    asset: r.asset,
-    lotQuantity: BigInt(r.quantity),
-    lotCost: BigInt(r.cost),
-    realized: BigInt(r.realized),
-  }));
+  for (const r of rows) {
+    out.get(r.user_id)?.push({
+      asset: r.asset,
+      lotQuantity: BigInt(r.quantity),
+      lotCost: BigInt(r.cost),
+      realized: BigInt(r.realized),
+    });
+  }
+  return out;
 }
 
 /** One sale of part of a lot, with the lot's opening date. */

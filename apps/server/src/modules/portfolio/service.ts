@@ -14,10 +14,10 @@ import type { AppContext } from "../../platform/context.js";
 import type { Queryable } from "../../platform/db/index.js";
 import { AppError, notFound } from "../../platform/http/errors.js";
 import { getUserState } from "../auth/user-directory.js";
-import { balances } from "../wallet/index.js";
+import { balancesOfUsers } from "../wallet/index.js";
 import { cursorValues, KEY, pageCursor } from "./cursor.js";
 import type { UsdPrices } from "./market-prices.js";
-import { lotHistory, lotSums, saleSums, salesBetween } from "./queries.js";
+import { lotHistory, lotSumsOfUsers, saleSums, salesBetween } from "./queries.js";
 import { formatCents, formatQuantity, formatUnitPrice, unitCostMicros } from "./usd.js";
 import { type HoldingValue, isListed, type Position, presentPortfolio, valueHolding } from "./valuation.js";
 
@@ -33,26 +33,66 @@ async function subjectOf(ctx: ReadContext, actor: Actor, userId: string | undefi
 
 /** The positions of a user: ledger balances joined with lot sums and realized gains, in asset order. */
 export async function positionsOf(q: Queryable, userId: string): Promise<Position[]> {
-  const ledger = new Map((await balances(q, userId)).map((b) => [b.asset, b.total]));
-  const lots = new Map((await lotSums(q, userId)).map((s) => [s.asset, s]));
-  return ASSETS.map((asset) => {
-    const s = lots.get(asset);
-    return {
-      asset,
-      quantity: ledger.get(asset) ?? 0n,
-      lotQuantity: s?.lotQuantity ?? 0n,
-      lotCost: s?.lotCost ?? 0n,
-      realized: s?.realized ?? 0n,
-    };
-  }).filter(isListed);
+  return (await positionsOfUsers(q, [userId])).get(userId) ?? [];
 }
 
-/** A user's portfolio valued at the current prices, without authorization (the live updates use it). */
+/** `positionsOf` for several users with two statements in all, by user id. */
+async function positionsOfUsers(q: Queryable, userIds: readonly string[]): Promise<Map<string, Position[]>> {
+  const ledgers = await balancesOfUsers(q, userIds);
+  const sums = await lotSumsOfUsers(q, userIds);
+  return new Map(
+    userIds.map((userId) => {
+      const ledger = new Map((ledgers.get(userId) ?? []).map((b) => [b.asset, b.total]));
+      const lots = new Map((sums.get(userId) ?? []).map((s) => [s.asset, s]));
+      const positions = ASSETS.map((asset) => {
+        const s = lots.get(asset);
+        return {
+          asset,
+          quantity: ledger.get(asset) ?? 0n,
+          lotQuantity: s?.lotQuantity ?? 0n,
+          lotCost: s?.lotCost ?? 0n,
+          realized: s?.realized ?? 0n,
+        };
+      }).filter(isListed);
+      return [userId, positions];
+    }),
+  );
+}
+
+/** A user's portfolio valued at the current prices, without authorization. */
 export async function portfolioOf(ctx: ReadContext, prices: UsdPrices, userId: string): Promise<Portfolio> {
-  const positions = await positionsOf(ctx.db, userId);
-  const holdings: HoldingValue[] = [];
-  for (const p of positions) holdings.push(valueHolding(p, await prices.micros(p.asset)));
-  return presentPortfolio(userId, holdings, new Date());
+  const one = (await portfoliosOf(ctx, prices, [userId])).get(userId);
+  if (!one) throw new Error(`no portfolio computed for ${userId}`);
+  return one;
+}
+
+/**
+ * The portfolios of several users valued at the current prices, without authorization (the live updates
+ * value every user whose holdings changed in one go): two statements, and each asset priced once.
+ */
+export async function portfoliosOf(
+  ctx: ReadContext,
+  prices: UsdPrices,
+  userIds: readonly string[],
+): Promise<Map<string, Portfolio>> {
+  const positions = await positionsOfUsers(ctx.db, userIds);
+  const priced = new Map<string, bigint>();
+  const priceOf = async (asset: Position["asset"]) => {
+    let price = priced.get(asset);
+    if (price === undefined) {
+      price = await prices.micros(asset);
+      priced.set(asset, price);
+    }
+    return price;
+  };
+  const now = new Date();
+  const out = new Map<string, Portfolio>();
+  for (const [userId, list] of positions) {
+    const holdings: HoldingValue[] = [];
+    for (const p of list) holdings.push(valueHolding(p, await priceOf(p.asset)));
+    out.set(userId, presentPortfolio(userId, holdings, now));
+  }
+  return out;
 }
 
 /** `GET /api/trading/portfolio`: the actor's own portfolio; an admin may read anyone's. */

@@ -10,7 +10,7 @@ import { startWithdrawalRecovery } from "./withdrawal-recovery.js";
 
 export { creditForDemo } from "./deposits.js";
 export { DEPOSIT_COMPLETED_TOPIC, HOLD_EXPIRED_TOPIC, OUTFLOW_TOPIC } from "./events.js";
-export { balances, hold, postHold, transfer, voidHold } from "./ledger/index.js";
+export { balances, balancesOfUsers, hold, postHold, transfer, voidHold } from "./ledger/index.js";
 export { walletOf } from "./runtime.js";
 export { settleDeposit, settleWithdrawal } from "./settlement.js";
 

@@ -3,7 +3,7 @@ import { ASSETS, type Asset } from "@softchat/contracts";
 import type { Queryable, Transaction } from "../../../platform/db/index.js";
 import { balanceOf } from "./accounts.js";
 import { executeOperations, type LedgerContext, resolveOps } from "./engine.js";
-import { userAccounts } from "./repo.js";
+import { userAccounts, usersAccounts } from "./repo.js";
 import type { BalanceState, LedgerOp, OpOutcome, TransferSpec } from "./types.js";
 
 export { availableOf, balanceOf } from "./accounts.js";
@@ -96,5 +96,28 @@ export async function balances(q: Queryable, userId: string): Promise<BalanceSta
   const held = new Map((await userAccounts(q, userId)).map((a) => [a.asset, balanceOf(a)]));
   return ASSETS.map(
     (asset: Asset) => held.get(asset) ?? { userId, asset, available: 0n, pending: 0n, total: 0n },
+  );
+}
+
+/** `balances` of several users in one statement, by user id. */
+export async function balancesOfUsers(
+  q: Queryable,
+  userIds: readonly string[],
+): Promise<Map<string, BalanceState[]>> {
+  const held = new Map<string, Map<Asset, BalanceState>>();
+  for (const a of await usersAccounts(q, userIds)) {
+    if (!a.userId) continue;
+    const mine = held.get(a.userId) ?? new Map<Asset, BalanceState>();
+    mine.set(a.asset, balanceOf(a));
+    held.set(a.userId, mine);
+  }
+  return new Map(
+    userIds.map((userId) => [
+      userId,
+      ASSETS.map(
+        (asset: Asset) =>
+          held.get(userId)?.get(asset) ?? { userId, asset, available: 0n, pending: 0n, total: 0n },
+      ),
+    ]),
   );
 }

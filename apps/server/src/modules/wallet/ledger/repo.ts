@@ -82,6 +82,16 @@ export async function userAccounts(q: Queryable, userId: string): Promise<Accoun
   return rows.map(toAccount);
 }
 
+/** The accounts of several users, in one statement. */
+export async function usersAccounts(q: Queryable, userIds: readonly string[]): Promise<AccountState[]> {
+  if (userIds.length === 0) return [];
+  const { rows } = await q.query<AccountRow>(
+    `SELECT ${ACCOUNT_COLUMNS} FROM ledger_accounts WHERE user_id = ANY($1::uuid[]) ORDER BY user_id, asset`,
+    [userIds],
+  );
+  return rows.map(toAccount);
+}
+
 /** Change of the four totals of one account. */
 export interface AccountDelta {
   id: string;
