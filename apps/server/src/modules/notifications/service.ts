@@ -12,7 +12,7 @@ import type { Actor } from "../../platform/auth/tokens.js";
 import type { AppContext } from "../../platform/context.js";
 import type { Transaction } from "../../platform/db/index.js";
 import { AppError, notFound } from "../../platform/http/errors.js";
-import { emitAfterCommit, type SocketEmit } from "../../platform/outbox/index.js";
+import type { SocketEmit } from "../../platform/outbox/index.js";
 import { emitManyAfterCommit } from "../../platform/realtime/index.js";
 import { getUserState, listUserIds } from "../auth/user-directory.js";
 import * as repo from "./repo.js";
@@ -55,16 +55,8 @@ export async function notify(
   tx: Transaction,
   input: NotificationInput,
 ): Promise<Notification> {
-  const [row] = await repo.insertNotifications(tx, [input.userId], {
-    type: input.type,
-    title: input.title,
-    body: input.body,
-    priority: input.priority ?? "normal",
-    data: input.data ?? {},
-  });
-  if (!row) throw new Error("notification insert returned nothing");
-  const notification = presentNotification(row);
-  await emitAfterCommit(ctx.outbox, tx, newNotificationEmit(notification));
+  const [notification] = await notifyMany(ctx, tx, [input]);
+  if (!notification) throw new Error("notification insert returned nothing");
   return notification;
 }
 

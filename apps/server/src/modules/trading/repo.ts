@@ -124,27 +124,7 @@ export interface NewOrder {
 }
 
 export async function insertOrder(q: Queryable, o: NewOrder): Promise<OrderRecord> {
-  const { rows } = await q.query<OrderRow>(
-    `INSERT INTO trading_orders (id, user_id, pair_id, side, type, time_in_force, post_only, price_ticks,
-       protection_ticks, quantity_lots, hold_asset, hold_total, hold_id, hold_amount)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $12) RETURNING *`,
-    [
-      o.id,
-      o.userId,
-      o.pairId,
-      o.side,
-      o.type,
-      o.timeInForce,
-      o.postOnly,
-      o.priceTicks,
-      o.protectionTicks,
-      o.quantityLots,
-      o.holdAsset,
-      o.holdTotal,
-      o.holdId,
-    ],
-  );
-  return toRecord(one(rows));
+  return one(await insertOrders(q, [o]));
 }
 
 /** Writes new orders in one statement, in the order given (their intake order); returns them as stored. */
