@@ -5,6 +5,7 @@
  * as child processes, so their RSS is the server's alone. Prints one JSON line.
  *
  *   npm run bench -- realtime [--n=1000] [--rate=20] [--duration=10] [--scaled] [--idle]
+ *   [--profile=DIR]  (writes V8 CPU profiles of both servers to DIR)
  *   (or env N, R, D). --scaled: PostgreSQL + Redis from TEST_DATABASE_URL / TEST_REDIS_URL.
  *   --idle: N idle authenticated connections held by one node (in no shared room), and memory per connection.
  *
@@ -28,6 +29,7 @@ const RATE = option("rate", "R", 20);
 const DURATION = option("duration", "D", QUICK ? 3 : 10);
 const SCALED = flag("scaled");
 const IDLE = flag("idle");
+const PROFILE_DIR = process.argv.find((a) => a.startsWith("--profile="))?.slice(10);
 /** What one side measured. */
 interface Figures {
   p50Ms: number;
@@ -156,8 +158,8 @@ async function main(): Promise<void> {
       ratio: { rssPerConnection: round(softchat.rssPerConnectionKb / peer.rssPerConnectionKb) },
     };
   } else {
-    const softchat = await measure(await softchatSide(N, SCALED));
-    const peer = await measure(await peerSide(N));
+    const softchat = await measure(await softchatSide(N, SCALED, true, PROFILE_DIR));
+    const peer = await measure(await peerSide(N, PROFILE_DIR));
     figures = {
       ratePerSec: RATE,
       durationSec: DURATION,

@@ -22,15 +22,21 @@ export interface Side {
  * Softchat: N receivers + 1 sender, SDK clients over WebSocket, messages persisted. With `shareRoom` false
  * (idle mode) the clients stay out of the room.
  */
-export async function softchatSide(n: number, scaled: boolean, shareRoom = true): Promise<Side> {
+export async function softchatSide(
+  n: number,
+  scaled: boolean,
+  shareRoom = true,
+  profileDir?: string,
+): Promise<Side> {
   const N = n;
   const jwtSecret = randomBytes(32).toString("hex");
   const deployment = await prepareDatabase(N + 1, scaled);
   progress("database ready");
   const bundle = await bundleServer();
   progress("server bundled");
+  const profile = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
   const server = await spawnServer(
-    [bundle],
+    [...profile, bundle],
     { ...benchLimits(N + 1, jwtSecret), ...deployment.env },
     softchatPort,
   );
@@ -81,10 +87,11 @@ export async function softchatSide(n: number, scaled: boolean, shareRoom = true)
 }
 
 /** The peer: the same shape of traffic on bare Socket.IO. */
-export async function peerSide(n: number): Promise<Side> {
+export async function peerSide(n: number, profileDir?: string): Promise<Side> {
   const N = n;
+  const profile = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}/peer`] : [];
   const server = await spawnServer(
-    ["--import", "tsx", join(root, "bench/peers/socketio-broadcast.ts")],
+    [...profile, "--import", "tsx", join(root, "bench/peers/socketio-broadcast.ts")],
     {},
     peerPort,
   );

@@ -1,5 +1,4 @@
 import type { ChatMessage, Page } from "@softchat/contracts";
-import { compareDecimal } from "./decimal.js";
 
 /** Fetches history the way the REST API serves it. */
 export type HistoryFetcher = (
@@ -165,7 +164,7 @@ export class RoomTracker {
 
 function advance(state: RoomState, message: ChatMessage): void {
   const baseline = state.baseline;
-  if (baseline === null || "since" in baseline || compareDecimal(message.seq, baseline.seq) > 0) {
+  if (baseline === null || "since" in baseline || compareSeq(message.seq, baseline.seq) > 0) {
     state.baseline = { id: message.id, seq: message.seq };
   }
 }
@@ -179,5 +178,11 @@ function remember(seen: Set<string>, id: string): void {
 }
 
 function bySeq(a: ChatMessage, b: ChatMessage): number {
-  return compareDecimal(a.seq, b.seq);
+  return compareSeq(a.seq, b.seq);
+}
+
+/** Orders two room sequence numbers: integers as decimal strings without leading zeros, past 2^53. */
+function compareSeq(a: string, b: string): number {
+  if (a.length !== b.length) return a.length < b.length ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -119,10 +119,15 @@ export class Outbox {
     );
     const row = rows[0];
     if (!row) return;
-    // The payload handlers see is the JSON the row holds, exactly as a poller would read it back.
-    tx.afterCommit(() =>
-      this.track(this.deliverClaimed({ ...row, topic, payload: JSON.parse(json), attempts: 1 })),
-    );
+    // The payload handlers see is the JSON the row holds, exactly as a poller would read it back. Delivery
+    // waits for the next turn of the event loop: whoever committed (a sender waiting for its ack) is answered
+    // first, rather than after the fan-out to every member of a big room.
+    tx.afterCommit(() => {
+      const claimed: ClaimedRow = { ...row, topic, payload: JSON.parse(json), attempts: 1 };
+      this.track(
+        new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.deliverClaimed(claimed)),
+      );
+    });
   }
 
   /**
