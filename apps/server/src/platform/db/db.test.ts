@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { createTestDatabase, engines, type TestDatabase } from "../../../test/harness.js";
+import { startTcpProxy } from "../../../test/tcp-proxy.js";
 import { migrate, readMigrations } from "./migrate.js";
 import { openPostgres } from "./postgres.js";
 
@@ -63,6 +64,53 @@ describe.each(engines)("database layer on %s", (engine) => {
 });
 
 const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
+
+describe.skipIf(!TEST_DATABASE_URL)("a lost PostgreSQL connection", () => {
+  it("fails the transaction or lock session that was using it, not the process, and the pool recovers", async () => {
+    const target = new URL(TEST_DATABASE_URL ?? "");
+    const proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
+    const url = new URL(target);
+    url.port = String(proxy.port);
+    const db = await openPostgres({ url: url.toString(), poolSize: 2 });
+    const uncaught: unknown[] = [];
+    const onUncaught = (err: unknown) => uncaught.push(err);
+    process.on("uncaughtException", onUncaught);
+    try {
+      // Both connections are checked out and between statements (the code awaits something else) when
+      // the network drops.
+      let cut!: () => void;
+      const cutNow = new Promise<void>((resolve) => {
+        cut = resolve;
+      });
+      const inTransaction = db.transaction(async (tx) => {
+        await tx.query("SELECT 1");
+        await cutNow;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await tx.query("SELECT 2");
+      });
+      const inLock = db.withLock("db-test:lost", async (session) => {
+        await cutNow;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        await session.query("SELECT 3");
+      });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await proxy.cut();
+      cut();
+      await expect(inTransaction).rejects.toThrow();
+      await expect(inLock).rejects.toThrow();
+      expect(uncaught).toEqual([]);
+      await proxy.restore();
+      // The dead clients were thrown away: the pool hands out working ones.
+      const { rows } = await db.query<{ n: number }>("SELECT 1 AS n");
+      expect(rows[0]?.n).toBe(1);
+      await db.transaction((tx) => tx.query("SELECT 1"));
+    } finally {
+      process.off("uncaughtException", onUncaught);
+      await db.close();
+      await proxy.close();
+    }
+  });
+});
 
 describe.skipIf(!TEST_DATABASE_URL)("migrations on PostgreSQL", () => {
   it("two nodes starting together on an empty database migrate it once between them", async () => {

@@ -46,7 +46,7 @@ class PostgresDatabase implements Database {
 
   async transaction<T>(fn: (tx: Transaction) => Promise<T>, options?: TransactionOptions): Promise<T> {
     assertOutsideTransaction(this);
-    const client = await this.pool.connect();
+    const { client, lost } = await this.checkout();
     const hooks: Array<() => void> = [];
     let broken = false;
     try {
@@ -70,13 +70,13 @@ class PostgresDatabase implements Database {
       }
       throw err;
     } finally {
-      client.release(broken);
+      client.release(broken || lost());
     }
   }
 
   async withLock<T>(key: string, fn: (session: Session) => Promise<T>): Promise<T> {
     assertOutsideTransaction(this);
-    const client = await this.pool.connect();
+    const { client, lost } = await this.checkout();
     const k = lockKey(key);
     try {
       await client.query("SELECT pg_advisory_lock($1::bigint)", [k]);
@@ -91,8 +91,29 @@ class PostgresDatabase implements Database {
         await client.query("SELECT pg_advisory_unlock($1::bigint)", [k]);
       }
     } finally {
-      client.release();
+      client.release(lost());
     }
+  }
+
+  /**
+   * A client out of the pool, listened to while it is out: the pool only listens to idle clients, so a
+   * connection dying between two statements of a transaction (or while a lock session waits) would
+   * otherwise be an uncaught 'error' that ends the process. The next statement on it fails instead, and
+   * the dead client is destroyed on release rather than handed out again.
+   */
+  private async checkout(): Promise<{ client: pg.PoolClient; lost: () => boolean }> {
+    const client = await this.pool.connect();
+    let dead = false;
+    const onError = () => {
+      dead = true;
+    };
+    client.on("error", onError);
+    const release = client.release.bind(client);
+    client.release = (destroy?: boolean | Error) => {
+      client.off("error", onError);
+      return release(destroy);
+    };
+    return { client, lost: () => dead };
   }
 
   async close(): Promise<void> {
