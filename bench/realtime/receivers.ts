@@ -8,7 +8,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { io, type Socket } from "socket.io-client";
 import { createClient, type SoftchatClient } from "../../packages/sdk/src/index.js";
-import { pool, until } from "./util.js";
+import { benchRealtime, pool, until } from "./util.js";
 
 export interface ReceiverShare {
   kind: "softchat" | "peer";
@@ -50,12 +50,7 @@ async function connect(): Promise<void> {
     for (const accessToken of share.tokens) {
       const client = createClient({
         baseUrl: share.url,
-        realtime: {
-          transports: ["websocket"],
-          followNotifications: false,
-          ackTimeoutMs: 30_000,
-          connectTimeoutMs: 30_000,
-        },
+        realtime: benchRealtime,
       });
       await client.auth.signInWithTokens({ accessToken });
       client.realtime.on("message_received", (e) => {

@@ -7,7 +7,7 @@ import { createClient, type SoftchatClient } from "../../packages/sdk/src/index.
 import { benchLimits, prepareDatabase } from "./deployment.js";
 import { bundleServer, peerPort, type ServerProcess, softchatPort, spawnServer } from "./processes.js";
 import type { ReceiverReport, ReceiverShare } from "./receivers.js";
-import { pool, progress, root, until } from "./util.js";
+import { benchRealtime, pool, progress, root, until } from "./util.js";
 
 /** The clock every latency is taken on, the same in each thread of the bench process (epoch ms). */
 export const epochNow = () => performance.timeOrigin + performance.now();
@@ -109,12 +109,7 @@ export async function softchatSide(n: number, scaled: boolean, options: SideOpti
   for (const userId of deployment.userIds) {
     const client = createClient({
       baseUrl,
-      realtime: {
-        transports: ["websocket"],
-        followNotifications: false,
-        ackTimeoutMs: 30_000,
-        connectTimeoutMs: 30_000,
-      },
+      realtime: benchRealtime,
     });
     const accessToken = await tokens.signAccess({ userId, role: "user" });
     accessTokens.push(accessToken);

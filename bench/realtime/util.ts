@@ -1,4 +1,13 @@
 /** Small helpers shared by the realtime benchmark's parts. */
+import type { RealtimeOptions } from "../../packages/sdk/src/index.js";
+
+/** A bench client's real-time settings: WebSocket only, no notification catch-up, patient timeouts. */
+export const benchRealtime: RealtimeOptions = {
+  transports: ["websocket"],
+  followNotifications: false,
+  ackTimeoutMs: 30_000,
+  connectTimeoutMs: 30_000,
+};
 
 export const root = new URL("../..", import.meta.url).pathname;
 
