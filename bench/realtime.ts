@@ -75,21 +75,24 @@ async function measure(side: Side): Promise<Figures> {
   await sleep(1500);
   const rssConnected = side.server.rssKb();
   const total = Math.round(RATE * DURATION);
-  const publish = async (count: number, warm: boolean) => {
-    const start = performance.now();
-    const sends: Promise<void>[] = [];
-    for (let i = 0; i < count; i++) {
-      const wait = start + (i * 1000) / RATE - performance.now();
-      if (wait > 0) await sleep(wait);
-      const t = epochNow();
-      sends.push(side.send(JSON.stringify({ i, t, warm })).then(() => void acks.push(epochNow() - t)));
+  const warmUp = Math.ceil(RATE);
+  // One steady schedule, warm-up first: message i leaves at start + i/RATE s, so the first measured message
+  // is not sent the moment the warm-up's last one is acknowledged (a burst no steady sender makes).
+  let cpuStart = { server: 0, clients: process.cpuUsage(), at: 0 };
+  const start = performance.now();
+  const sends: Promise<void>[] = [];
+  for (let i = 0; i < warmUp + total; i++) {
+    const wait = start + (i * 1000) / RATE - performance.now();
+    if (wait > 0) await sleep(wait);
+    const warm = i < warmUp;
+    if (i === warmUp) {
+      cpuStart = { server: side.server.cpuMs(), clients: process.cpuUsage(), at: performance.now() };
     }
-    await Promise.all(sends);
-  };
-  await publish(Math.ceil(RATE), true);
-  acks.length = 0;
-  const cpuStart = { server: side.server.cpuMs(), clients: process.cpuUsage(), at: performance.now() };
-  await publish(total, false);
+    const t = epochNow();
+    const sent = side.send(JSON.stringify({ i, t, warm }));
+    sends.push(warm ? sent : sent.then(() => void acks.push(epochNow() - t)));
+  }
+  await Promise.all(sends);
   const expected = total * N;
   await until(() => delivered >= expected, 15_000);
   const elapsed = performance.now() - cpuStart.at;

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { io, type Socket } from "socket.io-client";
@@ -39,6 +39,29 @@ export interface SideOptions {
 function latencyOf(text: string): number | null {
   const { t, warm } = JSON.parse(text) as { t: number; warm: boolean };
   return warm ? null : epochNow() - t;
+}
+
+/**
+ * What the peer broadcasts: a payload of the same shape and size as Softchat's `message_received` (room,
+ * ids, seq, time), so both sides move the same bytes to every member and decode the same JSON; only what
+ * Softchat adds (auth, persistence, the SDK) differs.
+ */
+let peerSeq = 0;
+function peerMessage(text: string) {
+  const roomId = "5b0e7f57-2a43-4a4e-9a57-8e8a6c1f0d11";
+  peerSeq++;
+  return {
+    roomId,
+    message: {
+      id: randomUUID(),
+      roomId,
+      senderId: "0b7c2f5e-3c1d-4a7e-8f3b-2d9e6a4c8b10",
+      text,
+      clientId: randomUUID(),
+      seq: String(1000 + peerSeq),
+      createdAt: new Date().toISOString(),
+    },
+  };
 }
 
 /** Receivers in worker threads, `tokens` split evenly between them. */
@@ -208,9 +231,7 @@ export async function peerSide(n: number, options: SideOptions): Promise<Side> {
     send(text) {
       // The sender is the last socket opened.
       const sender = sockets.at(-1);
-      const sent = chain.then(() =>
-        sender?.emitWithAck("send_message", { roomId: "room", message: { text } }),
-      );
+      const sent = chain.then(() => sender?.emitWithAck("send_message", peerMessage(text)));
       chain = sent.catch(() => {});
       return sent.then(() => {});
     },

@@ -102,4 +102,23 @@ describe.each(engines)("chat group commit (%s)", (engine) => {
       "barrier",
     ]);
   });
+  it("a member who left cannot get a message back by resending its clientId, and a missing room is not found", async () => {
+    const [alice, bob] = [await user(), await user()];
+    const room = await createRoom(alice, { name: "Left", type: "private", memberIds: [bob.id] });
+    const clientId = randomUUID();
+    const [sent] = await sendTogether(f.server.platform, room.id, [{ from: bob, text: "before", clientId }]);
+    expect(sent?.status).toBe("fulfilled");
+    const left = await f.server.request("POST", `/api/chat/rooms/${room.id}/leave`, { token: bob.token });
+    expect(left.status).toBe(204);
+
+    const results = await Promise.allSettled([
+      sendMessage(f.server.platform, { userId: bob.id, role: "user" }, room.id, { text: "before", clientId }),
+      sendMessage(f.server.platform, { userId: alice.id, role: "user" }, randomUUID(), { text: "nowhere" }),
+      sendMessage(f.server.platform, { userId: alice.id, role: "user" }, room.id, { text: "still here" }),
+    ]);
+    expect(
+      results.map((r) => (r.status === "rejected" ? (r.reason as { code: string }).code : "ok")),
+    ).toEqual(["not_a_member", "not_found", "ok"]);
+    expect((await history(alice, room.id)).map((m) => m.text)).toEqual(["still here", "before"]);
+  });
 });

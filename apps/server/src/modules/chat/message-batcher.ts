@@ -34,8 +34,8 @@ type BatcherContext = Pick<AppContext, "db" | "outbox" | "logger">;
 
 /**
  * Group commit for chat messages. A send arriving while a batch is being written waits for the next one, and
- * each batch is ONE transaction with a handful of statements whatever its size: membership, room locks, the
- * messages, one outbox row for their `message_received` events. A lone send goes out at once (no waiting
+ * each batch is ONE transaction of two statements whatever its size: the messages (membership check, room
+ * locks and inserts in one statement) and one outbox row for their `message_received` events. A lone send goes out at once (no waiting
  * window), so group commit only ever shortens the queue. A send refused by a rule (not a member) fails
  * alone; a batch that fails as a whole (a database error) is retried send by send, so one bad send cannot
  * sink the others. The events are delivered by this node straight from the commit (the outbox row keeps
@@ -80,80 +80,56 @@ export class MessageBatcher {
   }
 
   private async write(tx: Transaction, jobs: SendJob[]): Promise<Outcome[]> {
-    const outcomes: Array<Outcome | undefined> = jobs.map(() => undefined);
-    const members = await sends.findMemberships(
-      tx,
-      jobs.map((j) => ({ roomId: j.roomId, userId: j.senderId })),
-    );
-    for (const [i, job] of jobs.entries()) {
-      if (members.has(`${job.roomId}:${job.senderId}`)) continue;
-      // Rare: let the one-by-one check say which refusal it is (no such room, or not a member).
-      outcomes[i] = await refusal(() => assertMember(tx, job.roomId, job.senderId));
-    }
-    const rooms = await sends.lockRoomsForSend(tx, [
-      ...new Set(jobs.filter((_, i) => !outcomes[i]).map((j) => j.roomId)),
-    ]);
     // The first send of a (room, sender, clientId) writes; repeats in the same batch get what it got.
     const writerOf = new Map<string, number>();
     const writes: sends.NewMessage[] = [];
-    const writeIds: Array<string | undefined> = jobs.map(() => undefined);
-    for (const [i, job] of jobs.entries()) {
-      if (outcomes[i]) continue;
-      if (!rooms.has(job.roomId)) {
-        outcomes[i] = { ok: false, error: notFound("Room") };
-        continue;
-      }
+    const writeOf = jobs.map((job): number => {
       const key = job.clientId === null ? null : `${job.roomId}:${job.senderId}:${job.clientId}`;
       const writer = key === null ? undefined : writerOf.get(key);
-      if (writer !== undefined) {
-        writeIds[i] = writeIds[writer];
-        continue;
-      }
-      if (key !== null) writerOf.set(key, i);
-      const id = randomUUID();
-      writeIds[i] = id;
-      writes.push({ id, ...job });
-    }
+      if (writer !== undefined) return writer;
+      if (key !== null) writerOf.set(key, writes.length);
+      writes.push({ id: randomUUID(), ...job });
+      return writes.length - 1;
+    });
     const stored = new Map<string, MessageRow>();
-    for (const row of writes.length > 0 ? await sends.insertMessages(tx, writes) : [])
-      stored.set(row.id, row);
-    const fresh = writes.filter((w) => stored.has(w.id));
-    const earlier = await this.findEarlier(tx, writes, stored);
+    for (const row of await sends.storeMessages(tx, writes)) stored.set(row.id, row);
 
-    const emits: SocketEmit[] = fresh.map((w) => {
-      const message = presentMessage(stored.get(w.id) as MessageRow);
-      return { rooms: [`room:${w.roomId}`], event: "message_received", data: { roomId: w.roomId, message } };
+    const emits: SocketEmit[] = writes.flatMap((w) => {
+      const row = stored.get(w.id);
+      if (!row) return [];
+      const message = presentMessage(row);
+      return [
+        { rooms: [`room:${w.roomId}`], event: "message_received", data: { roomId: w.roomId, message } },
+      ];
     });
     if (emits.length > 0) await emitManyAfterCommit(this.ctx.outbox, tx, emits, { deliverHere: true });
 
-    return jobs.map((_, i): Outcome => {
-      const done = outcomes[i];
-      if (done) return done;
-      const id = writeIds[i];
-      const row = id === undefined ? undefined : (stored.get(id) ?? earlier.get(id));
-      if (!row) return { ok: false, error: new Error("duplicate message not found") };
-      return { ok: true, value: presentMessage(row) };
-    });
+    const outcomes: Outcome[] = [];
+    for (const w of writes) outcomes.push(await this.outcomeOf(tx, w, stored.get(w.id)));
+    return writeOf.map((i) => outcomes[i] as Outcome);
   }
 
-  /** For writes that stored nothing (their clientId was sent before): the stored message, by write id. */
-  private async findEarlier(
+  private async outcomeOf(
     tx: Transaction,
-    writes: sends.NewMessage[],
-    stored: Map<string, MessageRow>,
-  ): Promise<Map<string, MessageRow>> {
-    const repeats = writes.filter((w) => !stored.has(w.id) && w.clientId !== null);
-    const found = new Map<string, MessageRow>();
-    if (repeats.length === 0) return found;
-    const keys = repeats.map((w) => ({ roomId: w.roomId, senderId: w.senderId, clientId: w.clientId ?? "" }));
-    const rows = await sends.findByClientIds(tx, keys);
-    for (const w of repeats) {
-      const row = rows.find(
-        (r) => r.room_id === w.roomId && r.sender_id === w.senderId && r.client_id === w.clientId,
-      );
-      if (row) found.set(w.id, row);
-    }
-    return found;
+    w: sends.NewMessage,
+    row: MessageRow | undefined,
+  ): Promise<Outcome> {
+    if (row) return { ok: true, value: presentMessage(row) };
+    // Rare: not stored. Either the sender may not send here (the check says which refusal it is), or the
+    // clientId was sent before and the earlier message is the answer.
+    const refused = await refusal(() => assertMember(tx, w.roomId, w.senderId));
+    if (refused) return refused;
+    const earlier = w.clientId === null ? undefined : await this.findEarlier(tx, w);
+    if (!earlier) return { ok: false, error: notFound("Room") };
+    return { ok: true, value: presentMessage(earlier) };
+  }
+
+  /** The message stored earlier under the write's (room, sender, clientId). */
+  private async findEarlier(tx: Transaction, w: sends.NewMessage): Promise<MessageRow | undefined> {
+    const [row] = await sends.findByClientIds(tx, [
+      { roomId: w.roomId, senderId: w.senderId, clientId: w.clientId ?? "" },
+    ]);
+    return row;
   }
 }
 

@@ -10,49 +10,34 @@ export interface NewMessage {
   clientId: string | null;
 }
 
-/** Which of the (room, user) pairs are memberships: `${roomId}:${userId}` keys. */
-export async function findMemberships(
-  tx: Transaction,
-  pairs: ReadonlyArray<{ roomId: string; userId: string }>,
-): Promise<Set<string>> {
-  const { rows } = await tx.query<{ room_id: string; user_id: string }>(
-    `SELECT m.room_id, m.user_id FROM chat_members m
-       JOIN unnest($1::uuid[], $2::uuid[]) AS p(room_id, user_id)
-         ON m.room_id = p.room_id AND m.user_id = p.user_id`,
-    [pairs.map((p) => p.roomId), pairs.map((p) => p.userId)],
-  );
-  return new Set(rows.map((r) => `${r.room_id}:${r.user_id}`));
-}
-
 /**
- * Takes the row locks of the rooms, in id order so two batches sharing rooms cannot deadlock, for the rest
- * of the transaction; returns the ids of the rooms that exist. Senders to a room queue here, so each seq is
- * drawn after the previous sender committed: seq order is commit order within a room.
+ * Stores the messages of senders who are members of their rooms, in the given order, in ONE statement:
+ * membership check, the rooms' row locks, the inserts. A message whose sender is not a member (or whose
+ * room does not exist), or whose sender already sent its clientId to its room, is not stored and returns no
+ * row; the caller tells which it was.
+ *
+ * The rooms are locked in id order (so two batches sharing rooms cannot deadlock) before any row is inserted:
+ * the insert reads the locked rooms through a sort, which takes all its input first. Senders to a room queue
+ * on that lock until the previous sender commits, so each seq is drawn after the previous sender's commit and
+ * seq order is commit order within a room.
  */
-export async function lockRoomsForSend(tx: Transaction, roomIds: readonly string[]): Promise<Set<string>> {
-  const { rows } = await tx.query<{ id: string }>(
-    `UPDATE chat_rooms SET last_message_at = now()
-      WHERE id IN (SELECT id FROM chat_rooms WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE)
-      RETURNING id`,
-    [roomIds],
-  );
-  return new Set(rows.map((r) => r.id));
-}
-
-/**
- * Stores messages in the given order (their seqs follow it). A message whose sender already sent its clientId
- * to its room is not stored and returns no row.
- */
-export async function insertMessages(
-  tx: Transaction,
-  messages: readonly NewMessage[],
-): Promise<MessageRow[]> {
+export async function storeMessages(tx: Transaction, messages: readonly NewMessage[]): Promise<MessageRow[]> {
   const { rows } = await tx.query<MessageRow>(
-    `INSERT INTO chat_messages (id, room_id, sender_id, text, client_id)
-     SELECT m.id, m.room_id, m.sender_id, m.text, m.client_id
-       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[])
-            WITH ORDINALITY AS m(id, room_id, sender_id, text, client_id, ord)
-      ORDER BY m.ord
+    `WITH input AS (
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[])
+              WITH ORDINALITY AS m(id, room_id, sender_id, text, client_id, ord)
+     ), allowed AS (
+       SELECT i.* FROM input i
+         JOIN chat_members cm ON cm.room_id = i.room_id AND cm.user_id = i.sender_id
+     ), locked AS (
+       UPDATE chat_rooms SET last_message_at = now()
+        WHERE id IN (SELECT id FROM chat_rooms WHERE id IN (SELECT room_id FROM allowed) ORDER BY id FOR UPDATE)
+        RETURNING id
+     )
+     INSERT INTO chat_messages (id, room_id, sender_id, text, client_id)
+     SELECT a.id, a.room_id, a.sender_id, a.text, a.client_id FROM allowed a
+      WHERE a.room_id IN (SELECT id FROM locked)
+      ORDER BY a.ord
      ON CONFLICT (room_id, sender_id, client_id) WHERE client_id IS NOT NULL DO NOTHING
      RETURNING *`,
     [

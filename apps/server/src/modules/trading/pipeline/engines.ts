@@ -3,7 +3,7 @@ import { hostname } from "node:os";
 import type { AppContext } from "../../../platform/context.js";
 import { createLeaseManager, type LeaseManager } from "../../../platform/db/lease.js";
 import type { PairRegistry } from "../engine/pair-registry.js";
-import { failingCommands, type PendingCommand } from "./journal.js";
+import { failingCommands, type PendingCommand, pairsWithPendingCommands } from "./journal.js";
 import { PairEngine, type PipelineOptions } from "./pair-engine.js";
 
 /**
@@ -113,13 +113,21 @@ export class TradingEngines {
   }
 
   private async tick(): Promise<void> {
+    const running: string[] = [];
     for (const pair of this.pairs.list()) {
       if (this.stopped) return;
       const engine = this.engines.get(pair.pairId);
       if (engine && !engine.running) await this.retire(pair.pairId);
-      else if (engine)
-        void engine.kick().catch((err) => this.ctx.logger.warn({ err }, "trading engine pass failed"));
+      else if (engine) running.push(pair.pairId);
       else await this.tryStart(pair.pairId);
+    }
+    if (running.length === 0 || this.stopped) return;
+    // One look across the pairs, not a pass per pair: an idle node's tick costs one small query.
+    for (const pairId of await pairsWithPendingCommands(this.ctx.db, running)) {
+      void this.engines
+        .get(pairId)
+        ?.kick()
+        .catch((err) => this.ctx.logger.warn({ err }, "trading engine pass failed"));
     }
   }
 

@@ -75,6 +75,21 @@ export async function pendingCommands(
   return rows.map((r) => ({ kind: r.kind, orderId: r.order_id }));
 }
 
+/** Which of the pairs have commands waiting to be processed now (see `pendingCommands`). */
+export async function pairsWithPendingCommands(q: Queryable, pairIds: readonly string[]): Promise<string[]> {
+  const { rows } = await q.query<{ pair_id: string }>(
+    `SELECT pair_id FROM trading_orders
+      WHERE pair_id = ANY($1::text[]) AND status = 'new' AND seq IS NULL AND parked_at IS NULL
+        AND (retry_at IS NULL OR retry_at <= now())
+     UNION
+     SELECT pair_id FROM trading_orders
+      WHERE pair_id = ANY($1::text[]) AND cancel_intake_seq IS NOT NULL AND cancel_seq IS NULL
+        AND parked_at IS NULL AND (retry_at IS NULL OR retry_at <= now())`,
+    [pairIds],
+  );
+  return rows.map((r) => r.pair_id);
+}
+
 /**
  * Counts a failed try of an order's command: it is retried after `backoffMs · 2^(tries-1)`, and parked
  * (left out of processing, funds still held) after `maxAttempts` tries. Returns true when parked.
