@@ -1,8 +1,9 @@
 /**
  * Real-time fan-out: N authenticated SDK clients in one chat room, one sender publishing R messages/s for D
  * seconds through `send_message` (persisted, then fanned out after commit), against the same N/R/D on a bare
- * Socket.IO broadcast server (bench/peers/socketio-broadcast.ts: no auth, no persistence). Both servers run
- * as child processes, so their RSS is the server's alone. Prints one JSON line.
+ * Socket.IO broadcast server (bench/peers/socketio-broadcast.ts: no auth, no persistence) sent a payload of
+ * the same shape and size. Both servers run as child processes, so their RSS is the server's alone. Prints
+ * one JSON line.
  *
  *   npm run bench -- realtime [--n=1000] [--rate=20] [--duration=10] [--scaled] [--idle]
  *   [--threads=2]  (worker threads holding the receivers, for both sides; 0: every client in one thread)
