@@ -35,11 +35,11 @@ type BatcherContext = Pick<AppContext, "db" | "outbox" | "logger">;
 /**
  * Group commit for chat messages. A send arriving while a batch is being written waits for the next one, and
  * each batch is ONE transaction of two statements whatever its size: the messages (membership check, room
- * locks and inserts in one statement) and one outbox row for their `message_received` events. A lone send goes out at once (no waiting
- * window), so group commit only ever shortens the queue. A send refused by a rule (not a member) fails
- * alone; a batch that fails as a whole (a database error) is retried send by send, so one bad send cannot
- * sink the others. The events are delivered by this node straight from the commit (the outbox row keeps
- * them safe if it dies first).
+ * locks and inserts in one statement) and one outbox row for their `message_received` events. A lone send
+ * goes out at once (no waiting window), so group commit only ever shortens the queue. A send refused by a
+ * rule (not a member) fails alone; a batch that fails as a whole (a database error) is retried send by send,
+ * so one bad send cannot sink the others. The events are delivered by this node straight from the commit
+ * (the outbox row keeps them safe if it dies first).
  */
 export class MessageBatcher {
   private readonly queue: GroupCommit<SendJob, ChatMessage>;

@@ -12,6 +12,9 @@ import { startTcpProxy, type TcpProxy } from "../../../test/tcp-proxy.js";
 import { type RunningServer, startServer } from "../../server.js";
 import { openPostgres } from "../db/postgres.js";
 
+/** Trading engines looking for work every 50 ms, so some of their rounds meet the outage. */
+const BUSY_TICKS = { TRADING_ENGINE_TICK_MS: "50" };
+
 describe.each(engines)("/health and /ready (%s)", (engine) => {
   let server: TestServer | undefined;
   let bare: RunningServer | undefined;
@@ -39,7 +42,7 @@ describe.each(engines)("/health and /ready (%s)", (engine) => {
     testDb = await createTestDatabase(engine);
     if (engine === "pglite") {
       // The embedded database lives in the process: closing it is the only way to lose it.
-      bare = await startServer(testConfig(engine), { db: testDb.db });
+      bare = await startServer(testConfig(engine, BUSY_TICKS), { db: testDb.db });
       await testDb.db.close();
     } else {
       // PostgreSQL is reached through a proxy the test cuts, as a network partition would.
@@ -49,7 +52,7 @@ describe.each(engines)("/health and /ready (%s)", (engine) => {
       const url = new URL(target);
       url.port = String(proxy.port);
       const db = await openPostgres({ url: url.toString(), poolSize: 4, schema: rows[0]?.schema });
-      bare = await startServer(testConfig(engine), { db });
+      bare = await startServer(testConfig(engine, BUSY_TICKS), { db });
       expect((await fetch(`${bare.url}/ready`)).status).toBe(200);
       await proxy.cut();
     }
@@ -62,6 +65,10 @@ describe.each(engines)("/health and /ready (%s)", (engine) => {
         checks: expect.objectContaining({ database: "down" }),
       });
     });
+    expect((await fetch(`${node.url}/health`)).status).toBe(200);
+    // Background work that meets the outage (the trading engines look for orders every 50 ms here) waits
+    // for the database to come back; it never takes the process down.
+    await new Promise((resolve) => setTimeout(resolve, 300));
     expect((await fetch(`${node.url}/health`)).status).toBe(200);
     if (proxy) {
       await proxy.restore();

@@ -123,7 +123,15 @@ export class TradingEngines {
     }
     if (running.length === 0 || this.stopped) return;
     // One look across the pairs, not a pass per pair: an idle node's tick costs one small query.
-    for (const pairId of await pairsWithPendingCommands(this.ctx.db, running)) {
+    let waiting: string[];
+    try {
+      waiting = await pairsWithPendingCommands(this.ctx.db, running);
+    } catch (err) {
+      // The database is away: the next tick looks again.
+      this.ctx.logger.warn({ err }, "trading engine tick failed");
+      return;
+    }
+    for (const pairId of waiting) {
       void this.engines
         .get(pairId)
         ?.kick()
