@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import type { TestUser } from "../../../test/factories.js";
-import { engines } from "../../../test/harness.js";
+import { engines, eventually } from "../../../test/harness.js";
 import { useChatFixture } from "./chat-fixture.js";
 import { sendMessage } from "./service.js";
 
@@ -120,5 +120,48 @@ describe.each(engines)("chat group commit (%s)", (engine) => {
       results.map((r) => (r.status === "rejected" ? (r.reason as { code: string }).code : "ok")),
     ).toEqual(["not_a_member", "not_found", "ok"]);
     expect((await history(alice, room.id)).map((m) => m.text)).toEqual(["still here", "before"]);
+  });
+  it("senders writing at once: each message stored once, seqs unique, and every member gets each sender's messages once, in the order sent", async () => {
+    const senders = [await user(), await user(), await user(), await user()];
+    const [owner, ...others] = senders as [TestUser, ...TestUser[]];
+    const reader = await user();
+    const room = await createRoom(owner, {
+      name: "Busy",
+      type: "private",
+      memberIds: [...others.map((u) => u.id), reader.id],
+    });
+    const readerSocket = await open(reader);
+    const PER_SENDER = 25;
+
+    // Each sender sends one message after the other; the four senders run at the same time, so their sends
+    // share batches, and on PostgreSQL batches run side by side on the same room.
+    await Promise.all(
+      senders.map(async (from, s) => {
+        for (let i = 0; i < PER_SENDER; i++) {
+          await sendMessage(f.server.platform, { userId: from.id, role: "user" }, room.id, {
+            text: `${s}:${i}`,
+            clientId: randomUUID(),
+          });
+        }
+      }),
+    );
+
+    const total = senders.length * PER_SENDER;
+    await eventually(() => expect(readerSocket.events("message_received")).toHaveLength(total), 10_000);
+    const live = readerSocket.events("message_received").map((e) => e.message);
+    expect(new Set(live.map((m) => m.id)).size).toBe(total);
+    expect(new Set(live.map((m) => m.seq)).size).toBe(total);
+    for (let s = 0; s < senders.length; s++) {
+      const mine = live.filter((m) => m.text.startsWith(`${s}:`));
+      expect(mine.map((m) => m.text)).toEqual(Array.from({ length: PER_SENDER }, (_, i) => `${s}:${i}`));
+      // Seq order agrees with the order each sender wrote in.
+      const seqs = mine.map((m) => BigInt(m.seq));
+      expect(seqs.every((seq, i) => i === 0 || seq > (seqs[i - 1] as bigint))).toBe(true);
+    }
+    const stored = await f.server.platform.db.query<{ n: string }>(
+      "SELECT count(*)::text AS n FROM chat_messages WHERE room_id = $1",
+      [room.id],
+    );
+    expect(stored.rows[0]?.n).toBe(String(total));
   });
 });
