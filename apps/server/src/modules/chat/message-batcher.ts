@@ -102,7 +102,7 @@ export class MessageBatcher {
         { rooms: [`room:${w.roomId}`], event: "message_received", data: { roomId: w.roomId, message } },
       ];
     });
-    if (emits.length > 0) await emitManyAfterCommit(this.ctx.outbox, tx, emits, { deliverHere: true });
+    if (emits.length > 0) await emitManyAfterCommit(this.ctx.outbox, tx, emits);
 
     const outcomes: Outcome[] = [];
     for (const w of writes) outcomes.push(await this.outcomeOf(tx, w, stored.get(w.id)));

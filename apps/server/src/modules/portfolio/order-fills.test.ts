@@ -54,6 +54,7 @@ describe.each(engines)("recording batches of trading fills on %s", (engine) => {
           return tx.query<R>(sql, params);
         },
         afterCommit: (hook) => tx.afterCommit(hook),
+        beforeCommit: (hook) => tx.beforeCommit(hook),
       };
       return recordFillStates(counting, states, BTC_PRICE);
     });

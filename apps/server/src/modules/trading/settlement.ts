@@ -38,6 +38,8 @@ type SettleContext = Pick<AppContext, "outbox">;
  * and become linked ledger transfers: the order's hold is posted for what its fills consumed (and the rest
  * held again while the order stays open, or released when it is over), and the exchange settlement account
  * pays the base to buyers, the proceeds to sellers and the fees to the fee account, ending at zero.
+ * `alsoSave` are orders the batch changed without events (a cancel that found its order already gone),
+ * written with the others.
  */
 export async function settleBatch(
   ctx: SettleContext,
@@ -45,9 +47,13 @@ export async function settleBatch(
   pair: PairSpec,
   commands: readonly ExecutedCommand[],
   orders: ReadonlyMap<string, OrderRecord>,
+  alsoSave: readonly OrderRecord[] = [],
 ): Promise<SettledCommand> {
   const last = commands.at(-1);
-  if (!last) return { orders: [], trades: [] };
+  if (!last) {
+    await saveOrders(tx, alsoSave);
+    return { orders: [], trades: [] };
+  }
   const seq = last.seq;
   const touches = collectTouches(
     pair,
@@ -89,25 +95,26 @@ export async function settleBatch(
     });
   }
   if (payouts.length > 0) ops.push({ type: "transfers", operationId: randomUUID(), transfers: payouts });
-  if (ops.length + holds.length > 0) {
-    const outcomes = await executeOperations(ctx, tx, resolveOps([...ops, ...holds]), {
-      createMissing: true,
-    });
-    for (const outcome of outcomes) if (!outcome.ok) throw outcome.error;
-  }
 
   const now = new Date();
   for (const t of touches.values()) {
     applyToOrder(t, charges.get(t.order.id));
     t.order.updatedAt = now;
   }
-  await saveOrders(
-    tx,
-    [...touches.values()].map((t) => t.order),
-  );
   const trades = await recordTrades(tx, pair, commands);
   await announceSettlement(ctx, tx, pair, { seq, orders: [...touches.values()], trades, fees: feeLeg });
-  return { orders: [...touches.values()].map((t) => t.order), trades };
+  // The ledger comes late: its account locks are wanted by order intake (the same traders' holds), so they
+  // are taken near the commit rather than held through the writes above. A refused operation still undoes
+  // everything, as the whole batch is one transaction. The orders follow it, as they name its new holds.
+  if (ops.length + holds.length > 0) {
+    const outcomes = await executeOperations(ctx, tx, resolveOps([...ops, ...holds]), {
+      createMissing: true,
+    });
+    for (const outcome of outcomes) if (!outcome.ok) throw outcome.error;
+  }
+  const settled = [...touches.values()].map((t) => t.order);
+  await saveOrders(tx, [...settled, ...alsoSave.filter((o) => !touches.has(o.id))]);
+  return { orders: settled, trades };
 }
 
 function payout(

@@ -1,9 +1,15 @@
 import type { Logger } from "pino";
-import type { Database, Transaction } from "../db/index.js";
+import type { Database, Queryable } from "../db/index.js";
 import { type Periodic, startPeriodic } from "../periodic.js";
 import { CHAIN_COLUMNS, type ChainRow, chainHash, GENESIS_HASH } from "./chain.js";
 
 const BATCH = 500;
+
+/**
+ * How long a commit's wake-up waits before sealing, so the rows of every commit in that time are sealed in
+ * one round (a round per commit cost the database seven statements for one or two rows).
+ */
+const WAKE_DELAY_MS = 100;
 
 /** Per database, the sealing in progress in this process: PGlite's `withLock` does not exclude callers. */
 const running = new WeakMap<Database, Promise<number>>();
@@ -18,10 +24,10 @@ export async function sealAuditLog(db: Database): Promise<number> {
   const next = previous
     .catch(() => 0)
     .then(() =>
-      db.withLock("audit:sealer", async () => {
+      db.withLock("audit:sealer", async (session) => {
         let total = 0;
         for (;;) {
-          const sealed = await db.transaction((tx) => sealBatch(tx));
+          const sealed = await sealBatch(session);
           total += sealed;
           if (sealed < BATCH) return total;
         }
@@ -35,17 +41,25 @@ export async function sealAuditLog(db: Database): Promise<number> {
   }
 }
 
-async function sealBatch(tx: Transaction): Promise<number> {
-  const { rows: pending } = await tx.query<ChainRow>(
-    `SELECT ${CHAIN_COLUMNS} FROM audit_log WHERE seq IS NULL ORDER BY id LIMIT $1`,
+/**
+ * Seals the next unsealed rows in two statements: one reads them with the chain's tail, one UPDATE writes
+ * their links. No transaction is needed: the lock keeps other sealers out, and the UPDATE is atomic and
+ * only touches rows still unsealed.
+ */
+async function sealBatch(session: Queryable): Promise<number> {
+  const { rows: pending } = await session.query<
+    ChainRow & { tail_seq: string | null; tail_hash: string | null }
+  >(
+    `WITH tail AS (SELECT seq, hash FROM audit_log WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1)
+     SELECT p.*, (SELECT seq FROM tail) AS tail_seq, (SELECT hash FROM tail) AS tail_hash
+       FROM (SELECT ${CHAIN_COLUMNS} FROM audit_log WHERE seq IS NULL ORDER BY id LIMIT $1) p
+      ORDER BY p.id`,
     [BATCH],
   );
-  if (pending.length === 0) return 0;
-  const { rows: tail } = await tx.query<{ seq: string; hash: string }>(
-    "SELECT seq, hash FROM audit_log WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1",
-  );
-  let seq = tail[0] ? BigInt(tail[0].seq) : 0n;
-  let prevHash = tail[0]?.hash ?? GENESIS_HASH;
+  const first = pending[0];
+  if (!first) return 0;
+  let seq = first.tail_seq === null ? 0n : BigInt(first.tail_seq);
+  let prevHash = first.tail_hash ?? GENESIS_HASH;
   const ids: string[] = [];
   const seqs: string[] = [];
   const prevHashes: string[] = [];
@@ -59,7 +73,7 @@ async function sealBatch(tx: Transaction): Promise<number> {
     hashes.push(hash);
     prevHash = hash;
   }
-  await tx.query(
+  await session.query(
     `UPDATE audit_log a SET seq = v.seq, prev_hash = v.prev_hash, hash = v.hash
        FROM (SELECT unnest($1::bigint[]) AS id, unnest($2::bigint[]) AS seq,
                     unnest($3::text[]) AS prev_hash, unnest($4::text[]) AS hash) v
@@ -72,6 +86,7 @@ async function sealBatch(tx: Transaction): Promise<number> {
 /** Seals the audit log in the background: every `intervalMs`, and soon after any commit that wrote to it. */
 export class AuditSealer {
   private periodic: Periodic | undefined;
+  private wake: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly db: Database,
@@ -95,12 +110,19 @@ export class AuditSealer {
     const periodic = this.periodic;
     this.periodic = undefined;
     sealers.delete(this);
+    clearTimeout(this.wake);
+    this.wake = undefined;
     await periodic?.stop();
   }
 
-  /** Seals now (or right after the round in progress). */
+  /** Seals shortly (WAKE_DELAY_MS), together with whatever else commits meanwhile. */
   kick(): void {
-    this.periodic?.kick();
+    if (this.wake || !this.periodic) return;
+    this.wake = setTimeout(() => {
+      this.wake = undefined;
+      this.periodic?.kick();
+    }, WAKE_DELAY_MS);
+    this.wake.unref();
   }
 }
 

@@ -40,6 +40,36 @@ describe.each(engines)("database layer on %s", (engine) => {
     expect(hooks).toBe(0);
   });
 
+  it("runs before-commit writes inside the transaction: they commit with it, or fail it whole", async () => {
+    t = await createTestDatabase(engine);
+    await t.db.query("CREATE TABLE notes (id INT PRIMARY KEY)");
+    const order: string[] = [];
+    await t.db.transaction(async (tx) => {
+      tx.beforeCommit(async () => {
+        order.push("before");
+        await tx.query("INSERT INTO notes VALUES (2)");
+      });
+      tx.afterCommit(() => order.push("after"));
+      await tx.query("INSERT INTO notes VALUES (1)");
+      order.push("callback");
+    });
+    expect(order).toEqual(["callback", "before", "after"]);
+    let hooks = 0;
+    await expect(
+      t.db.transaction(async (tx) => {
+        await tx.query("INSERT INTO notes VALUES (3)");
+        tx.afterCommit(() => hooks++);
+        // Fails at the end, on a key written earlier: the insert of 3 must go too.
+        tx.beforeCommit(async () => {
+          await tx.query("INSERT INTO notes VALUES (1)");
+        });
+      }),
+    ).rejects.toThrow();
+    const { rows } = await t.db.query<{ id: number }>("SELECT id FROM notes ORDER BY id");
+    expect(rows.map((r) => r.id)).toEqual([1, 2]);
+    expect(hooks).toBe(0);
+  });
+
   it("runs a transaction at the isolation level asked for", async () => {
     t = await createTestDatabase(engine);
     const level = await t.db.transaction(

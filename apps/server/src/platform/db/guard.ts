@@ -13,3 +13,8 @@ export function assertOutsideTransaction(db: object): void {
     throw new Error("database queried directly inside a transaction callback; use the tx it was given");
   }
 }
+
+/** Runs a transaction's before-commit hooks in order, including any a hook adds while running. */
+export async function runBeforeCommit(hooks: Array<() => Promise<void>>): Promise<void> {
+  for (let i = 0; i < hooks.length; i++) await hooks[i]?.();
+}

@@ -1,5 +1,5 @@
 import { PGlite } from "@electric-sql/pglite";
-import { assertOutsideTransaction, runInTransactionScope } from "./guard.js";
+import { assertOutsideTransaction, runBeforeCommit, runInTransactionScope } from "./guard.js";
 import { isolationSql, normalizeParams } from "./params.js";
 import type { Database, QueryResult, Row, Session, Transaction, TransactionOptions } from "./types.js";
 
@@ -50,6 +50,7 @@ class PgliteDatabase implements Database {
   async transaction<T>(fn: (tx: Transaction) => Promise<T>, options?: TransactionOptions): Promise<T> {
     assertOutsideTransaction(this);
     const hooks: Array<() => void> = [];
+    const before: Array<() => Promise<void>> = [];
     const result = await this.pg.transaction(async (raw: PgliteTx) => {
       const setIso = isolationSql(options?.isolation);
       if (setIso) await raw.query(setIso);
@@ -57,8 +58,13 @@ class PgliteDatabase implements Database {
         query: async <R extends Row>(sql: string, params?: readonly unknown[]) =>
           wrap(await raw.query<R>(sql, normalizeParams(params))),
         afterCommit: (hook) => hooks.push(hook),
+        beforeCommit: (hook) => before.push(hook),
       };
-      return runInTransactionScope(this, () => fn(tx));
+      return runInTransactionScope(this, async () => {
+        const value = await fn(tx);
+        await runBeforeCommit(before);
+        return value;
+      });
     });
     for (const hook of hooks) hook();
     return result as T;

@@ -1,5 +1,5 @@
 import pg from "pg";
-import { assertOutsideTransaction, runInTransactionScope } from "./guard.js";
+import { assertOutsideTransaction, runBeforeCommit, runInTransactionScope } from "./guard.js";
 import { isolationSql, lockKey, normalizeParams } from "./params.js";
 import type { Database, QueryResult, Row, Session, Transaction, TransactionOptions } from "./types.js";
 
@@ -48,6 +48,7 @@ class PostgresDatabase implements Database {
     assertOutsideTransaction(this);
     const { client, lost } = await this.checkout();
     const hooks: Array<() => void> = [];
+    const before: Array<() => Promise<void>> = [];
     let broken = false;
     try {
       await client.query("BEGIN");
@@ -57,8 +58,13 @@ class PostgresDatabase implements Database {
         query: async <R extends Row>(sql: string, params?: readonly unknown[]) =>
           wrap<R>(await client.query(sql, normalizeParams(params))),
         afterCommit: (hook) => hooks.push(hook),
+        beforeCommit: (hook) => before.push(hook),
       };
-      const result = await runInTransactionScope(this, () => fn(tx));
+      const result = await runInTransactionScope(this, async () => {
+        const value = await fn(tx);
+        await runBeforeCommit(before);
+        return value;
+      });
       await client.query("COMMIT");
       for (const hook of hooks) hook();
       return result;

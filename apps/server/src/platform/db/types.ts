@@ -22,6 +22,11 @@ export type Isolation = "read committed" | "repeatable read" | "serializable";
 export interface Transaction extends Queryable {
   /** Runs `fn` once the transaction has committed; never on rollback. */
   afterCommit(fn: () => void): void;
+  /**
+   * Runs `fn` inside the transaction once its callback has finished, just before COMMIT (a failure rolls
+   * everything back): for writes gathered along the way and sent as one statement (the outbox's rows).
+   */
+  beforeCommit(fn: () => Promise<void>): void;
 }
 
 export interface TransactionOptions {

@@ -156,6 +156,33 @@ describe.each(engines)("outbox (%s)", (engine) => {
     expect(seen).toEqual([0, 1, 2, 3, 4].map((n) => ({ n })));
   });
 
+  it("the events of one transaction keep the order they were published in, whichever way they go out", async () => {
+    const db = await freshDatabase();
+    const outbox = dispatcher(db);
+    const here: number[] = [];
+    const claimed: number[] = [];
+    outbox.on("here", (e) => {
+      here.push((e.payload as { n: number }).n);
+    });
+    outbox.on("claimed", (e) => {
+      claimed.push((e.payload as { n: number }).n);
+    });
+    outbox.start();
+    await db.transaction(async (tx) => {
+      for (let n = 0; n < 20; n++) {
+        if (n % 2 === 0) await outbox.publish(tx, "here", { n }, { deliverHere: true });
+        else await outbox.publish(tx, "claimed", { n });
+      }
+    });
+    await eventually(() => expect([...here, ...claimed]).toHaveLength(20));
+    expect(here).toEqual([0, 2, 4, 6, 8, 10, 12, 14, 16, 18]);
+    expect(claimed).toEqual([1, 3, 5, 7, 9, 11, 13, 15, 17, 19]);
+    // A poller (another node, after a crash) reads them back in id order: the order published.
+    const { rows } = await db.query<{ payload: { n: number } }>("SELECT payload FROM outbox ORDER BY id");
+    expect(rows.map((r) => r.payload.n)).toEqual(Array.from({ length: 20 }, (_, n) => n));
+    await allDelivered(db);
+  });
+
   it("an event claimed for in-place delivery by a node that died is delivered by another once its lease ends", async () => {
     const db = await freshDatabase();
     const dead = new Outbox(db, silent, { pollIntervalMs: 60_000, leaseMs: 300 });

@@ -36,6 +36,14 @@ export interface PublishOptions {
 /** How long delivered marks of events delivered in place are gathered before one UPDATE writes them (ms). */
 const DELIVERED_MARK_DELAY_MS = 500;
 
+/** An event published in a transaction, written when it commits. */
+interface PendingEvent {
+  topic: string;
+  json: string;
+  /** Delivered by this node from memory after the commit, rather than claimed. */
+  claimed: boolean;
+}
+
 interface ClaimedRow extends Record<string, unknown> {
   id: string;
   topic: string;
@@ -51,6 +59,8 @@ interface ClaimedRow extends Record<string, unknown> {
  */
 export class Outbox {
   private readonly handlers = new Map<string, OutboxHandler[]>();
+  /** Events published in transactions still open, written by one INSERT before each commit. */
+  private readonly unwritten = new WeakMap<Transaction, PendingEvent[]>();
   private readonly pendingIds = new Set<string>();
   private flushScheduled = false;
   private timer: NodeJS.Timeout | undefined;
@@ -86,6 +96,7 @@ export class Outbox {
   /**
    * Writes an event inside `tx`; once started, the node dispatches it right after the commit. Events of a node
    * not yet started (or stopped, or crashed) wait in the table for the poller of whichever node runs next.
+   * The events of one transaction are written together, by one INSERT just before its commit.
    */
   async publish(
     tx: Transaction,
@@ -93,40 +104,61 @@ export class Outbox {
     payload: unknown,
     options: PublishOptions = {},
   ): Promise<void> {
-    const json = JSON.stringify(payload);
-    if (options.deliverHere && this.running) {
-      await this.publishClaimed(tx, topic, json);
+    const event = {
+      topic,
+      json: JSON.stringify(payload),
+      claimed: options.deliverHere === true && this.running,
+    };
+    const gathered = this.unwritten.get(tx);
+    if (gathered) {
+      gathered.push(event);
       return;
     }
-    const { rows } = await tx.query<{ id: string }>(
-      "INSERT INTO outbox (topic, payload) VALUES ($1, $2::jsonb) RETURNING id",
-      [topic, json],
-    );
-    const id = rows[0]?.id;
-    if (id !== undefined) tx.afterCommit(() => this.kick(id));
+    const events = [event];
+    this.unwritten.set(tx, events);
+    tx.beforeCommit(() => this.write(tx, events));
   }
 
   /**
-   * The row is written already claimed by this node (lease and first attempt), so no poller takes it while
-   * the commit hook delivers it from memory: no claim round trip between the commit and the handlers. If
-   * this node dies before delivering, the lease runs out and a poller delivers it, as for any claim.
+   * Writes a transaction's events in publish order (ids rise with it). An event to deliver here is written
+   * already claimed by this node (lease and first attempt), so no poller takes it while the commit hook
+   * delivers it from memory: no claim round trip between the commit and the handlers. If this node dies
+   * before delivering, the lease runs out and a poller delivers it, as for any claim.
    */
-  private async publishClaimed(tx: Transaction, topic: string, json: string): Promise<void> {
+  private async write(tx: Transaction, events: PendingEvent[]): Promise<void> {
+    this.unwritten.delete(tx);
     const { rows } = await tx.query<{ id: string; created_at: Date }>(
       `INSERT INTO outbox (topic, payload, locked_until, attempts)
-       VALUES ($1, $2::jsonb, now() + ($3::int * interval '1 millisecond'), 1) RETURNING id, created_at`,
-      [topic, json, this.opts.leaseMs],
+       SELECT e.topic, e.payload::jsonb,
+              CASE WHEN e.claimed THEN now() + ($4::int * interval '1 millisecond') END,
+              CASE WHEN e.claimed THEN 1 ELSE 0 END
+         FROM unnest($1::text[], $2::text[], $3::boolean[]) WITH ORDINALITY AS e(topic, payload, claimed, n)
+        ORDER BY e.n
+       RETURNING id, created_at`,
+      [
+        events.map((e) => e.topic),
+        events.map((e) => e.json),
+        events.map((e) => e.claimed),
+        this.opts.leaseMs,
+      ],
     );
-    const row = rows[0];
-    if (!row) return;
-    // The payload handlers see is the JSON the row holds, exactly as a poller would read it back. Delivery
-    // waits for the next turn of the event loop: whoever committed (a sender waiting for its ack) is answered
-    // first, rather than after the fan-out to every member of a big room.
+    const written = rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
     tx.afterCommit(() => {
-      const claimed: ClaimedRow = { ...row, topic, payload: JSON.parse(json), attempts: 1 };
-      this.track(
-        new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.deliverClaimed(claimed)),
-      );
+      events.forEach((e, i) => {
+        const row = written[i];
+        if (!row) return;
+        if (!e.claimed) {
+          this.kick(row.id);
+          return;
+        }
+        // The payload handlers see is the JSON the row holds, exactly as a poller would read it back.
+        // Delivery waits for the next turn of the event loop: whoever committed (a sender waiting for its
+        // ack) is answered first, rather than after the fan-out to every member of a big room.
+        const claimed: ClaimedRow = { ...row, topic: e.topic, payload: JSON.parse(e.json), attempts: 1 };
+        this.track(
+          new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.deliverClaimed(claimed)),
+        );
+      });
     });
   }
 

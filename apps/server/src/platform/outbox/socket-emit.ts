@@ -13,8 +13,10 @@ export interface SocketEmit {
 
 /**
  * Queues a socket event in the caller's transaction. Nothing is sent if the transaction rolls back; after
- * commit the gateway emits it on whichever node claims it (the Redis adapter carries it to the others).
+ * commit the committing node emits it (the Redis adapter carries it to the others), straight from the
+ * commit: a claim round trip and a delivered mark per event would cost more than the emit itself. Should
+ * the node die first, a poller on any node delivers it once its lease runs out.
  */
 export function emitAfterCommit(outbox: Outbox, tx: Transaction, emit: SocketEmit): Promise<void> {
-  return outbox.publish(tx, SOCKET_EMIT_TOPIC, emit);
+  return outbox.publish(tx, SOCKET_EMIT_TOPIC, emit, { deliverHere: true });
 }

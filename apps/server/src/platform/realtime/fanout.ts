@@ -1,5 +1,5 @@
 import type { Transaction } from "../db/index.js";
-import { type Outbox, type PublishOptions, SOCKET_EMIT_TOPIC, type SocketEmit } from "../outbox/index.js";
+import { type Outbox, SOCKET_EMIT_TOPIC, type SocketEmit } from "../outbox/index.js";
 import type { RealtimeGateway } from "./gateway.js";
 
 /** Outbox topic carrying many socket events written together (broadcasts), delivered in order. */
@@ -8,15 +8,10 @@ export const SOCKET_EMIT_MANY_TOPIC = "socket.emit_many";
 /**
  * Queues several socket events as ONE outbox row, for fan-outs too large for a row per event (an admin
  * broadcast to every user) or written together (a batch of chat messages). Delivered after commit, in
- * order, like `emitAfterCommit`; with `deliverHere`, by this node straight from the commit.
+ * order, like `emitAfterCommit`: by the committing node straight from the commit.
  */
-export function emitManyAfterCommit(
-  outbox: Outbox,
-  tx: Transaction,
-  emits: SocketEmit[],
-  options: PublishOptions = {},
-): Promise<void> {
-  return outbox.publish(tx, SOCKET_EMIT_MANY_TOPIC, { emits }, options);
+export function emitManyAfterCommit(outbox: Outbox, tx: Transaction, emits: SocketEmit[]): Promise<void> {
+  return outbox.publish(tx, SOCKET_EMIT_MANY_TOPIC, { emits }, { deliverHere: true });
 }
 
 function isSocketEmit(value: unknown): value is SocketEmit {

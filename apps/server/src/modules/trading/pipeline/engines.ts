@@ -94,6 +94,7 @@ export class TradingEngines {
       return;
     }
     await engine.kick();
+    if (!engine.mayHaveFailedCommands) return;
     const [failing] = await failingCommands(this.ctx.db, job.commands);
     if (failing) {
       throw new Error(

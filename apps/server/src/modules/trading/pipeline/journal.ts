@@ -39,19 +39,22 @@ export async function beginEpoch(
 }
 
 /**
- * Locks the pair's state for one command (engine transactions of a pair run one at a time) and returns
- * its last command number, or null when `epoch` is no longer current: another node has taken over.
+ * Moves the pair's last command number from `from` to `to` for a batch, and locks the pair's state until
+ * the commit (engine transactions of a pair run one at a time). False when `epoch` is no longer current
+ * (another node has taken over) or the number moved meanwhile: the batch must not commit.
  */
-export async function lockPairState(q: Queryable, pairId: string, epoch: string): Promise<bigint | null> {
-  const { rows } = await q.query<{ last_seq: string }>(
-    "SELECT last_seq FROM trading_pair_state WHERE pair_id = $1 AND epoch = $2 FOR UPDATE",
-    [pairId, epoch],
+export async function advanceSeq(
+  q: Queryable,
+  pairId: string,
+  epoch: string,
+  from: bigint,
+  to: bigint,
+): Promise<boolean> {
+  const { rowCount } = await q.query(
+    "UPDATE trading_pair_state SET last_seq = $4 WHERE pair_id = $1 AND epoch = $2 AND last_seq = $3",
+    [pairId, epoch, from.toString(), to.toString()],
   );
-  return rows[0] ? BigInt(rows[0].last_seq) : null;
-}
-
-export async function setLastSeq(q: Queryable, pairId: string, seq: bigint): Promise<void> {
-  await q.query("UPDATE trading_pair_state SET last_seq = $2 WHERE pair_id = $1", [pairId, seq]);
+  return rowCount === 1;
 }
 
 /** The next commands of a pair in intake order, leaving out parked ones and those waiting for a retry. */
@@ -73,6 +76,19 @@ export async function pendingCommands(
     [pairId, limit],
   );
   return rows.map((r) => ({ kind: r.kind, orderId: r.order_id }));
+}
+
+/** Whether a command of the pair waiting to be processed has failed before (a former holder's, say). */
+export async function hasFailedCommands(q: Queryable, pairId: string): Promise<boolean> {
+  const { rows } = await q.query<{ failed: boolean }>(
+    `SELECT EXISTS (
+       SELECT 1 FROM trading_orders
+        WHERE pair_id = $1 AND attempts > 0
+          AND ((status = 'new' AND seq IS NULL) OR (cancel_intake_seq IS NOT NULL AND cancel_seq IS NULL))
+     ) AS failed`,
+    [pairId],
+  );
+  return rows[0]?.failed === true;
 }
 
 /** Which of the pairs have commands waiting to be processed now (see `pendingCommands`). */

@@ -2,17 +2,17 @@ import type { AppContext } from "../../../platform/context.js";
 import { MatchingEngine } from "../engine/matching-engine.js";
 import type { PairSpec } from "../engine/pairs.js";
 import type { EngineCommand, EngineEvent, RestingOrderState } from "../engine/types.js";
-import { lockOrders, type OrderRecord, restingOrders, saveOrders } from "../repo.js";
+import { lockOrders, type OrderRecord, restingOrders } from "../repo.js";
 import { type ExecutedCommand, settleBatch } from "../settlement.js";
 import { BookPublisher } from "./book-publisher.js";
 import {
+  advanceSeq,
   beginEpoch,
   ensurePairState,
-  lockPairState,
+  hasFailedCommands,
   type PendingCommand,
   pendingCommands,
   recordFailure,
-  setLastSeq,
 } from "./journal.js";
 
 /** How the engines are tuned (from config). */
@@ -38,9 +38,9 @@ const BATCH = 200;
 /**
  * The single writer of one pair on the node holding its lease: the matching engine, rebuilt from the
  * database on start, fed the pair's commands from the journal (the orders table) in intake order. The
- * commands waiting are taken in batches; a batch runs in one transaction that checks the epoch (fencing off
- * a former holder), gives each command the next number, matches them in order, and settles their fills
- * together. A command whose number is already set is skipped, so a command is processed exactly once
+ * commands waiting are taken in batches; a batch runs in one transaction that gives each command the next
+ * number, matches them in order, settles their fills together, and moves the pair's last number only if
+ * the epoch is still this engine's (fencing off a former holder). A command whose number is already set is skipped, so a command is processed exactly once
  * whatever retries and takeovers happen. Committed events go to the book publisher.
  */
 export class PairEngine {
@@ -48,14 +48,25 @@ export class PairEngine {
   private loop: Promise<void> | null = null;
   private stopped = false;
 
+  /**
+   * Whether a command of this pair may have failed: set by a failure here, or found at the start. Until
+   * then a queue job needs no look at its commands' failures (see TradingEngines.wake).
+   */
+  private failureSeen: boolean;
+
   private constructor(
     private readonly ctx: AppContext,
     readonly pair: PairSpec,
     private readonly epoch: string,
+    /** The last command number committed (this node is the pair's only writer while its epoch lasts). */
+    private lastSeq: bigint,
     private engine: MatchingEngine,
     readonly book: BookPublisher,
     private readonly options: PipelineOptions,
-  ) {}
+    failureSeen: boolean,
+  ) {
+    this.failureSeen = failureSeen;
+  }
 
   /**
    * Takes the pair over on this node (a new epoch), rebuilds its book from the resting orders in time
@@ -79,11 +90,17 @@ export class PairEngine {
       options.maxUpdatesPerSecond,
     );
     ctx.logger.info({ pairId: pair.pairId, epoch, resting: engine.size }, "trading engine started");
-    return new PairEngine(ctx, pair, epoch, engine, book, options);
+    const failureSeen = await hasFailedCommands(ctx.db, pair.pairId);
+    return new PairEngine(ctx, pair, epoch, BigInt(lastSeq), engine, book, options, failureSeen);
   }
 
   get running(): boolean {
     return !this.stopped;
+  }
+
+  /** False while no command of the pair has failed since before this engine started. */
+  get mayHaveFailedCommands(): boolean {
+    return this.failureSeen;
   }
 
   /** Processes every waiting command; resolves once a pass that began after this call has finished. */
@@ -130,10 +147,10 @@ export class PairEngine {
   private async processBatch(commands: PendingCommand[], single?: PendingCommand): Promise<boolean> {
     let touchedBook = false;
     let events: EngineEvent[] = [];
+    let committedSeq = this.lastSeq;
     try {
       events = await this.ctx.db.transaction(async (tx) => {
-        const last = await lockPairState(tx, this.pair.pairId, this.epoch);
-        if (last === null) throw new LeaseLostError(this.pair.pairId);
+        const last = this.lastSeq;
         const orders = await lockOrders(
           tx,
           commands.map((c) => c.orderId),
@@ -155,15 +172,13 @@ export class PairEngine {
           executed.push({ seq, events: this.engine.execute(commandFor(order, command.kind)) });
         }
         if (seq === last) return [];
-        await setLastSeq(tx, this.pair.pairId, seq);
+        if (!(await advanceSeq(tx, this.pair.pairId, this.epoch, last, seq))) {
+          throw new LeaseLostError(this.pair.pairId);
+        }
+        committedSeq = seq;
         const makers = orderIdsOf(executed).filter((id) => !orders.has(id));
         for (const [id, order] of await lockOrders(tx, makers)) orders.set(id, order);
-        const settled = await settleBatch(this.ctx, tx, this.pair, executed, orders);
-        const saved = new Set(settled.orders.map((o) => o.id));
-        await saveOrders(
-          tx,
-          numbered.filter((o) => !saved.has(o.id)),
-        );
+        await settleBatch(this.ctx, tx, this.pair, executed, orders, numbered);
         return executed.flatMap((c) => c.events);
       });
     } catch (err) {
@@ -178,6 +193,7 @@ export class PairEngine {
       await this.recordFailure(single, err as Error);
       return true;
     }
+    this.lastSeq = committedSeq;
     if (events.length > 0) this.book.apply(events);
     return true;
   }
@@ -198,6 +214,7 @@ export class PairEngine {
   }
 
   private async recordFailure(command: PendingCommand, err: Error): Promise<void> {
+    this.failureSeen = true;
     const { maxAttempts, retryBaseMs } = this.options;
     const fields = { err, pairId: this.pair.pairId, orderId: command.orderId, kind: command.kind };
     try {

@@ -17,10 +17,17 @@ export function systemAccountKey(name: string, asset: Asset, shard: number): str
   return `s:${name}:${asset}:${shard}`;
 }
 
-/** The key of the account `ref` names; a system account gets a random shard so hot accounts spread out. */
-export function keyOf(ref: AccountRef, asset: Asset): string {
+/**
+ * The key of the account `ref` names; a system account gets a shard (random unless given) so hot accounts
+ * spread out.
+ */
+export function keyOf(ref: AccountRef, asset: Asset, shard = randomShard()): string {
   if ("userId" in ref) return userAccountKey(ref.userId, asset);
-  return systemAccountKey(ref.system, asset, Math.floor(Math.random() * SYSTEM_SHARDS));
+  return systemAccountKey(ref.system, asset, shard);
+}
+
+export function randomShard(): number {
+  return Math.floor(Math.random() * SYSTEM_SHARDS);
 }
 
 /** The columns of a new account, from its key. */

@@ -4,17 +4,9 @@ import type { Transaction } from "../../../platform/db/index.js";
 import { AppError } from "../../../platform/http/errors.js";
 import { emitManyAfterCommit } from "../../../platform/realtime/index.js";
 import { formatAmount } from "../assets.js";
-import { balanceOf, isUuid, keyOf } from "./accounts.js";
+import { balanceOf, isUuid, keyOf, randomShard } from "./accounts.js";
 import { type Admit, type Book, planOperations, type ResolvedOp } from "./plan.js";
-import {
-  applyDeltas,
-  createAccounts,
-  insertHolds,
-  insertTransfers,
-  lockAccounts,
-  lockHolds,
-  resolveHolds,
-} from "./repo.js";
+import { createAccounts, lockAccounts, lockHolds, writeLedger } from "./repo.js";
 import type { AccountRef, AccountState, LedgerOp, OpOutcome } from "./types.js";
 
 /** What the ledger needs from the platform: the outbox its balance events go through. */
@@ -34,8 +26,13 @@ function refValid(ref: AccountRef): boolean {
   return !("userId" in ref) || isUuid(ref.userId);
 }
 
-/** Looks up the account keys of each operation (system accounts get a random shard). */
+/**
+ * Looks up the account keys of each operation. The system accounts of a whole batch take ONE random shard:
+ * a shard per transfer would have a batch lock most shards of a hot account (the exchange's settlement
+ * account in every order intake and settlement), so batches could never run side by side.
+ */
 export function resolveOps(ops: LedgerOp[]): ResolvedOp[] {
+  const shard = randomShard();
   return ops.map((op) => {
     if (op.type !== "transfers") {
       return isUuid(op.holdId)
@@ -48,8 +45,8 @@ export function resolveOps(ops: LedgerOp[]): ResolvedOp[] {
     const specs = op.transfers.map((spec) => ({
       spec,
       id: spec.id ?? randomUUID(),
-      debitKey: keyOf(spec.from, spec.asset),
-      creditKey: keyOf(spec.to, spec.asset),
+      debitKey: keyOf(spec.from, spec.asset, shard),
+      creditKey: keyOf(spec.to, spec.asset, shard),
     }));
     return { op, specs };
   });
@@ -96,10 +93,12 @@ export async function executeOperations(
     book.byId.set(a.id, a);
   }
   const plan = planOperations(resolved, book, options.admit);
-  await applyDeltas(tx, [...plan.deltas.values()]);
-  await insertTransfers(tx, plan.transfers);
-  await insertHolds(tx, plan.newHolds);
-  await resolveHolds(tx, plan.endedHolds);
+  await writeLedger(tx, {
+    deltas: [...plan.deltas.values()],
+    transfers: plan.transfers,
+    newHolds: plan.newHolds,
+    endedHolds: plan.endedHolds,
+  });
   await publishBalances(ctx, tx, [...plan.changedUsers.values()]);
   return plan.outcomes;
 }

@@ -101,48 +101,81 @@ export interface AccountDelta {
   creditsPending: bigint;
 }
 
-/** Adds the deltas to the accounts' totals in one statement (the database re-checks every constraint). */
-export async function applyDeltas(q: Queryable, deltas: AccountDelta[]): Promise<void> {
-  if (deltas.length === 0) return;
-  const sorted = [...deltas].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
-  await q.query(
-    `UPDATE ledger_accounts a
-        SET debits_posted = a.debits_posted + d.dp, credits_posted = a.credits_posted + d.cp,
-            debits_pending = a.debits_pending + d.dpe, credits_pending = a.credits_pending + d.cpe
-       FROM unnest($1::bigint[], $2::numeric[], $3::numeric[], $4::numeric[], $5::numeric[])
-         AS d(id, dp, cp, dpe, cpe)
-      WHERE a.id = d.id`,
-    [
-      sorted.map((d) => d.id),
-      sorted.map((d) => d.debitsPosted.toString()),
-      sorted.map((d) => d.creditsPosted.toString()),
-      sorted.map((d) => d.debitsPending.toString()),
-      sorted.map((d) => d.creditsPending.toString()),
-    ],
-  );
+/** How a hold ended. */
+export interface HoldResolution {
+  transferId: string;
+  status: "posted" | "voided" | "expired";
+  postedAmount: bigint | null;
 }
 
-/** Writes transfers in one statement. */
-export async function insertTransfers(q: Queryable, transfers: AppliedTransfer[]): Promise<void> {
-  if (transfers.length === 0) return;
+/** Everything one batch of ledger operations writes. */
+export interface LedgerWrites {
+  deltas: AccountDelta[];
+  transfers: AppliedTransfer[];
+  newHolds: { transferId: string; expiresAt: Date | null }[];
+  endedHolds: HoldResolution[];
+}
+
+/**
+ * Writes a planned batch in ONE statement: the accounts' new totals, the transfers, the holds opened and
+ * the holds ended. The accounts are locked by then, and every statement in that window delays the next
+ * writer of the same accounts, so the four writes travel together. They touch different rows (a hold is
+ * never opened and ended in one batch: `lockHolds` only finds holds committed before), the foreign keys
+ * are checked at the end of the statement, and the constraints (no negative balance) still hold.
+ */
+export async function writeLedger(q: Queryable, w: LedgerWrites): Promise<void> {
+  if (w.deltas.length + w.transfers.length + w.newHolds.length + w.endedHolds.length === 0) return;
+  const deltas = [...w.deltas].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
   await q.query(
-    `INSERT INTO ledger_transfers
-       (id, operation_id, debit_account_id, credit_account_id, asset, amount, kind, flags, pending_id,
-        expires_at, metadata)
-     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::bigint[], $5::text[], $6::numeric[],
-                          $7::text[], $8::text[], $9::uuid[], $10::timestamptz[], $11::jsonb[])`,
+    `WITH accounts AS (
+       UPDATE ledger_accounts a
+          SET debits_posted = a.debits_posted + d.dp, credits_posted = a.credits_posted + d.cp,
+              debits_pending = a.debits_pending + d.dpe, credits_pending = a.credits_pending + d.cpe
+         FROM unnest($1::bigint[], $2::numeric[], $3::numeric[], $4::numeric[], $5::numeric[])
+           AS d(id, dp, cp, dpe, cpe)
+        WHERE a.id = d.id
+       RETURNING 1
+     ), transfers AS (
+       INSERT INTO ledger_transfers
+         (id, operation_id, debit_account_id, credit_account_id, asset, amount, kind, flags, pending_id,
+          expires_at, metadata)
+       SELECT * FROM unnest($6::uuid[], $7::uuid[], $8::bigint[], $9::bigint[], $10::text[], $11::numeric[],
+                            $12::text[], $13::text[], $14::uuid[], $15::timestamptz[], $16::jsonb[])
+       RETURNING 1
+     ), opened AS (
+       INSERT INTO ledger_holds (transfer_id, expires_at)
+       SELECT * FROM unnest($17::uuid[], $18::timestamptz[])
+       RETURNING 1
+     ), ended AS (
+       UPDATE ledger_holds h SET status = r.status, posted_amount = r.posted, resolved_at = now()
+         FROM unnest($19::uuid[], $20::text[], $21::numeric[]) AS r(id, status, posted)
+        WHERE h.transfer_id = r.id AND h.status = 'pending'
+       RETURNING 1
+     )
+     SELECT (SELECT count(*) FROM accounts) AS accounts, (SELECT count(*) FROM transfers) AS transfers,
+            (SELECT count(*) FROM opened) AS opened, (SELECT count(*) FROM ended) AS ended`,
     [
-      transfers.map((t) => t.id),
-      transfers.map((t) => t.operationId),
-      transfers.map((t) => t.debit.id),
-      transfers.map((t) => t.credit.id),
-      transfers.map((t) => t.asset),
-      transfers.map((t) => t.amount.toString()),
-      transfers.map((t) => t.kind),
-      transfers.map((t) => t.flags),
-      transfers.map((t) => t.pendingId),
-      transfers.map((t) => t.expiresAt?.toISOString() ?? null),
-      transfers.map((t) => (t.metadata ? JSON.stringify(t.metadata) : null)),
+      deltas.map((d) => d.id),
+      deltas.map((d) => d.debitsPosted.toString()),
+      deltas.map((d) => d.creditsPosted.toString()),
+      deltas.map((d) => d.debitsPending.toString()),
+      deltas.map((d) => d.creditsPending.toString()),
+      w.transfers.map((t) => t.id),
+      w.transfers.map((t) => t.operationId),
+      w.transfers.map((t) => t.debit.id),
+      w.transfers.map((t) => t.credit.id),
+      w.transfers.map((t) => t.asset),
+      w.transfers.map((t) => t.amount.toString()),
+      w.transfers.map((t) => t.kind),
+      w.transfers.map((t) => t.flags),
+      w.transfers.map((t) => t.pendingId),
+      w.transfers.map((t) => t.expiresAt?.toISOString() ?? null),
+      w.transfers.map((t) => (t.metadata ? JSON.stringify(t.metadata) : null)),
+      w.newHolds.map((h) => h.transferId),
+      w.newHolds.map((h) => h.expiresAt?.toISOString() ?? null),
+      w.endedHolds.map((r) => r.transferId),
+      w.endedHolds.map((r) => r.status),
+      w.endedHolds.map((r) => (r.postedAmount === null ? null : r.postedAmount.toString())),
     ],
   );
 }
@@ -187,34 +220,6 @@ export async function lockHolds(q: Queryable, ids: string[]): Promise<Map<string
         metadata: r.metadata,
       },
     ]),
-  );
-}
-
-/** Opens holds for new pending transfers. */
-export async function insertHolds(q: Queryable, holds: { transferId: string; expiresAt: Date | null }[]) {
-  if (holds.length === 0) return;
-  await q.query(
-    `INSERT INTO ledger_holds (transfer_id, expires_at)
-     SELECT * FROM unnest($1::uuid[], $2::timestamptz[])`,
-    [holds.map((h) => h.transferId), holds.map((h) => h.expiresAt?.toISOString() ?? null)],
-  );
-}
-
-/** Records how holds ended. */
-export async function resolveHolds(
-  q: Queryable,
-  resolved: { transferId: string; status: "posted" | "voided" | "expired"; postedAmount: bigint | null }[],
-): Promise<void> {
-  if (resolved.length === 0) return;
-  await q.query(
-    `UPDATE ledger_holds h SET status = r.status, posted_amount = r.posted, resolved_at = now()
-       FROM unnest($1::uuid[], $2::text[], $3::numeric[]) AS r(id, status, posted)
-      WHERE h.transfer_id = r.id AND h.status = 'pending'`,
-    [
-      resolved.map((r) => r.transferId),
-      resolved.map((r) => r.status),
-      resolved.map((r) => (r.postedAmount === null ? null : r.postedAmount.toString())),
-    ],
   );
 }
 
