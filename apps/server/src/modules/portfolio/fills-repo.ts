@@ -1,4 +1,4 @@
-import type { Queryable } from "../../platform/db/index.js";
+import { type Queryable, writeAtCommit } from "../../platform/db/index.js";
 
 /** The SQL of trading fills already recorded: each order's cumulative figures at that point. */
 
@@ -34,7 +34,8 @@ export async function saveProgress(
 ): Promise<void> {
   if (progress.size === 0) return;
   const list = [...progress];
-  await q.query(
+  await writeAtCommit(
+    q,
     `INSERT INTO portfolio_order_progress (order_id, user_id, filled_base, quote_total)
      SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::numeric[], $4::numeric[])
      ON CONFLICT (order_id) DO UPDATE SET filled_base = EXCLUDED.filled_base, quote_total = EXCLUDED.quote_total,

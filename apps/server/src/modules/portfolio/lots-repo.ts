@@ -1,5 +1,5 @@
 import type { Asset } from "@softchat/contracts";
-import type { Queryable } from "../../platform/db/index.js";
+import { type Queryable, writeAtCommit } from "../../platform/db/index.js";
 import type { ActivityKind, Disposal, Lot } from "./fifo.js";
 import { flatten, groupByUser, type Holding } from "./repo.js";
 
@@ -71,7 +71,8 @@ export async function deleteDerived(q: Queryable, holdings: readonly Holding[]):
 export async function saveLots(q: Queryable, byUser: ReadonlyMap<string, readonly Lot[]>): Promise<void> {
   const lots = flatten(byUser);
   if (lots.length === 0) return;
-  await q.query(
+  await writeAtCommit(
+    q,
     `INSERT INTO portfolio_lots (id, user_id, asset, source, opened_at, open_position, quantity, cost_cents,
        remaining_quantity, remaining_cost_cents, closed_at)
      SELECT l.id, l.user_id, l.asset, l.source, l.opened_at, l.open_position, l.quantity, l.cost_cents,
@@ -106,7 +107,8 @@ export async function insertDisposals(
   const disposals = flatten(byUser);
   if (disposals.length === 0) return;
   const nullable = (v: bigint | null) => (v === null ? null : v.toString());
-  await q.query(
+  await writeAtCommit(
+    q,
     `INSERT INTO portfolio_disposals (id, user_id, asset, activity_id, lot_id, kind, disposed_at, position,
        part, quantity, cost_cents, proceeds_cents)
      SELECT gen_random_uuid(), d.user_id, d.asset, d.activity_id, d.lot_id, d.kind, d.disposed_at, d.position,

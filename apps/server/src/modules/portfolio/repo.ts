@@ -1,5 +1,5 @@
 import type { Asset } from "@softchat/contracts";
-import type { Queryable } from "../../platform/db/index.js";
+import { type Queryable, writeAtCommit } from "../../platform/db/index.js";
 import type { Activity, ActivityKind } from "./fifo.js";
 
 /**
@@ -69,7 +69,8 @@ export async function lockBooks(q: Queryable, userIds: Iterable<string>): Promis
 export async function setApplied(q: Queryable, newest: ReadonlyMap<string, Activity>): Promise<void> {
   if (newest.size === 0) return;
   const list = [...newest];
-  await q.query(
+  await writeAtCommit(
+    q,
     `UPDATE portfolio_books b SET applied_at = n.occurred_at, applied_position = n.position, updated_at = now()
        FROM unnest($1::uuid[], $2::timestamptz[], $3::bigint[]) AS n(user_id, occurred_at, position)
       WHERE b.user_id = n.user_id

@@ -1,5 +1,5 @@
 import type { Asset, OrderStatus } from "@softchat/contracts";
-import type { Queryable } from "../../platform/db/index.js";
+import type { Queryable, Write } from "../../platform/db/index.js";
 import type { Side, TimeInForce } from "./engine/types.js";
 
 /** A trading order as stored (see 0016_trading.sql). Ticks and lots are safe integers; money is bigint. */
@@ -217,9 +217,15 @@ export async function saveOrder(q: Queryable, o: OrderRecord): Promise<void> {
 export async function saveOrders(q: Queryable, orders: readonly OrderRecord[]): Promise<void> {
   if (orders.length === 0) return;
   if (orders.length === 1 && orders[0]) return saveOrder(q, orders[0]);
+  const { sql, params } = saveOrdersWrite(orders);
+  await q.query(sql, params);
+}
+
+/** The statement `saveOrders` sends for several orders, for a transaction's deferred writes. */
+export function saveOrdersWrite(orders: readonly OrderRecord[]): Write {
   const col = <T>(f: (o: OrderRecord) => T) => orders.map(f);
-  await q.query(
-    `UPDATE trading_orders o SET filled_lots = v.filled_lots, taker_tick_lots = v.taker_tick_lots,
+  return {
+    sql: `UPDATE trading_orders o SET filled_lots = v.filled_lots, taker_tick_lots = v.taker_tick_lots,
             maker_tick_lots = v.maker_tick_lots, fills = v.fills, pct_fee = v.pct_fee, fixed_fee = v.fixed_fee,
             status = v.status, reason = v.reason, hold_id = v.hold_id, hold_amount = v.hold_amount,
             seq = v.seq, cancel_seq = v.cancel_seq, retry_at = NULL, updated_at = now()
@@ -228,7 +234,7 @@ export async function saveOrders(q: Queryable, orders: readonly OrderRecord[]): 
          AS v(id, filled_lots, taker_tick_lots, maker_tick_lots, fills, pct_fee, fixed_fee, status, reason,
               hold_id, hold_amount, seq, cancel_seq)
       WHERE o.id = v.id`,
-    [
+    params: [
       col((o) => o.id),
       col((o) => o.filledLots),
       col((o) => o.takerTickLots.toString()),
@@ -243,7 +249,7 @@ export async function saveOrders(q: Queryable, orders: readonly OrderRecord[]): 
       col((o) => o.seq),
       col((o) => o.cancelSeq),
     ],
-  );
+  };
 }
 
 /** Records a cancel request for the pair's engine; returns false when one was already made. */

@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { AppContext } from "../../platform/context.js";
-import type { Transaction } from "../../platform/db/index.js";
+import { deferWrite, type Transaction } from "../../platform/db/index.js";
 import { executeOperations, type LedgerOp, resolveOps, type TransferSpec } from "../wallet/ledger/index.js";
 import { lotsToBaseMinor, type PairSpec } from "./engine/pairs.js";
 import type { EngineEvent, FillEvent } from "./engine/types.js";
 import { chargeFills, type FillCharge, type FillTotals } from "./order-funding.js";
 import { insertTrades, type TradeInsert } from "./pipeline/journal.js";
 import type { TradeRecord } from "./presenters.js";
-import { type OrderRecord, saveOrders } from "./repo.js";
+import { type OrderRecord, saveOrders, saveOrdersWrite } from "./repo.js";
 import { announceSettlement, type SettledOrder } from "./settlement-events.js";
 
 /** What one order went through in one command: its fills and where it ended up. */
@@ -109,11 +109,17 @@ export async function settleBatch(
   if (ops.length + holds.length > 0) {
     const outcomes = await executeOperations(ctx, tx, resolveOps([...ops, ...holds]), {
       createMissing: true,
+      deferWrites: true,
     });
     for (const outcome of outcomes) if (!outcome.ok) throw outcome.error;
   }
+  // Written with the ledger's writes at commit, in one statement: the orders name the holds it opens.
   const settled = [...touches.values()].map((t) => t.order);
-  await saveOrders(tx, [...settled, ...alsoSave.filter((o) => !touches.has(o.id))]);
+  const changed = [...settled, ...alsoSave.filter((o) => !touches.has(o.id))];
+  if (changed.length > 0) {
+    const { sql, params } = saveOrdersWrite(changed);
+    deferWrite(tx, sql, params);
+  }
   return { orders: settled, trades };
 }
 

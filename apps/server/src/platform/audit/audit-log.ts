@@ -1,5 +1,5 @@
 import type { FastifyRequest } from "fastify";
-import type { Queryable, Transaction } from "../db/index.js";
+import { type Queryable, type Transaction, writeAtCommit } from "../db/index.js";
 import { wakeAuditSealers } from "./sealer.js";
 
 /** Who did something and from where: taken from the request at the edge, passed down to services. */
@@ -37,7 +37,10 @@ export const SYSTEM_ACTOR: AuditActor = { actorId: null, actorRole: "system", ip
  * The hash chain is sealed afterwards by the audit sealer, which the commit wakes.
  */
 export async function recordAudit(q: Queryable, entry: AuditEntry): Promise<void> {
-  await q.query(
+  // Inside a transaction the row is a deferred write, sent with the others at commit: nothing reads it back
+  // before then.
+  await writeAtCommit(
+    q,
     `INSERT INTO audit_log (actor_id, actor_role, ip, request_id, action, subject_type, subject_id, before, after)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb)`,
     [
@@ -60,7 +63,8 @@ export async function recordAudit(q: Queryable, entry: AuditEntry): Promise<void
 export async function recordAudits(tx: Transaction, entries: readonly AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
   const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v, bigintReplacer));
-  await tx.query(
+  await writeAtCommit(
+    tx,
     `INSERT INTO audit_log (actor_id, actor_role, ip, request_id, action, subject_type, subject_id, before, after)
      SELECT a, r, i, q, act, st, sid, b::jsonb, af::jsonb
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],

@@ -2,8 +2,10 @@ import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { createTestDatabase, engines, type TestDatabase } from "../../../test/harness.js";
 import { startTcpProxy } from "../../../test/tcp-proxy.js";
+import { deferWrite, withDeferredWrites } from "./deferred-writes.js";
 import { migrate, readMigrations } from "./migrate.js";
 import { openPostgres } from "./postgres.js";
+import type { Transaction } from "./types.js";
 
 describe.each(engines)("database layer on %s", (engine) => {
   let t: TestDatabase;
@@ -68,6 +70,63 @@ describe.each(engines)("database layer on %s", (engine) => {
     const { rows } = await t.db.query<{ id: number }>("SELECT id FROM notes ORDER BY id");
     expect(rows.map((r) => r.id)).toEqual([1, 2]);
     expect(hooks).toBe(0);
+  });
+
+  it("sends a transaction's deferred writes at commit as one statement, in front of a host statement if any", async () => {
+    t = await createTestDatabase(engine);
+    await t.db.query("CREATE TABLE notes (id INT PRIMARY KEY, body TEXT)");
+    await t.db.query("CREATE TABLE tags (note_id INT NOT NULL REFERENCES notes (id), tag TEXT)");
+    const sent: string[] = [];
+    const counted = (raw: Transaction): Transaction => ({
+      query: (sql, params) => {
+        sent.push(sql);
+        return raw.query(sql, params);
+      },
+      afterCommit: (hook) => raw.afterCommit(hook),
+      beforeCommit: (hook) => raw.beforeCommit(hook),
+    });
+    let hostRows: unknown[] = [];
+    await t.db.transaction(async (raw) => {
+      const tx = counted(raw);
+      deferWrite(tx, "INSERT INTO notes VALUES ($1, $2)", [1, "one"]);
+      // Names the row of the write before it: foreign keys are checked at the end of the statement.
+      deferWrite(tx, "INSERT INTO tags VALUES ($1, $2)", [1, "first"]);
+      tx.beforeCommit(async () => {
+        const host = withDeferredWrites(tx, {
+          sql: "WITH n AS (SELECT $1::int AS v) SELECT v FROM n",
+          params: [7],
+        });
+        hostRows = (await tx.query(host.sql, host.params)).rows;
+      });
+      expect(sent).toEqual([]);
+    });
+    expect(sent).toHaveLength(1);
+    expect(hostRows).toEqual([{ v: 7 }]);
+    sent.length = 0;
+    await t.db.transaction(async (raw) => {
+      const tx = counted(raw);
+      deferWrite(tx, "INSERT INTO notes VALUES ($1, $2)", [2, "two"]);
+      deferWrite(tx, "UPDATE notes SET body = $2 WHERE id = $1", [1, "uno"]);
+    });
+    expect(sent).toHaveLength(1);
+    // Nothing of a rolled-back transaction is written, and a deferred write that fails fails it whole.
+    await expect(
+      t.db.transaction(async (tx) => {
+        deferWrite(tx, "INSERT INTO notes VALUES ($1, $2)", [3, "three"]);
+        throw new Error("refused");
+      }),
+    ).rejects.toThrow("refused");
+    await expect(
+      t.db.transaction(async (tx) => {
+        await tx.query("INSERT INTO notes VALUES (4, 'four')");
+        deferWrite(tx, "INSERT INTO notes VALUES ($1, $2)", [1, "again"]);
+      }),
+    ).rejects.toThrow();
+    const { rows } = await t.db.query<{ id: number; body: string }>("SELECT id, body FROM notes ORDER BY id");
+    expect(rows).toEqual([
+      { id: 1, body: "uno" },
+      { id: 2, body: "two" },
+    ]);
   });
 
   it("runs a transaction at the isolation level asked for", async () => {

@@ -6,6 +6,13 @@ import { openPglite } from "./pglite.js";
 import { openPostgres } from "./postgres.js";
 import type { Database } from "./types.js";
 
+export {
+  combineWrites,
+  deferWrite,
+  type Write,
+  withDeferredWrites,
+  writeAtCommit,
+} from "./deferred-writes.js";
 export type { Database, Isolation, Queryable, QueryResult, Row, Session, Transaction } from "./types.js";
 
 /** Opens the database the config names: PostgreSQL when DATABASE_URL is set, PGlite under DATA_DIR otherwise. */

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import type { Database, Queryable, Transaction } from "../db/index.js";
+import { type Database, deferWrite, type Queryable, type Transaction } from "../db/index.js";
 import { AppError } from "../http/errors.js";
 
 /** A response as first sent: replayed as is for a retry with the same key. */
@@ -193,7 +193,9 @@ export async function completeMany(
   owner: string,
 ): Promise<void> {
   if (items.length === 0) return;
-  await tx.query(
+  // Sent with the transaction's deferred writes at commit: nothing reads the stored replies back before.
+  deferWrite(
+    tx,
     `UPDATE idempotency_keys k
         SET status = 'completed', response_status = v.status, response_body = v.body::jsonb, updated_at = now()
        FROM unnest($1::uuid[], $2::text[], $3::int[], $4::text[]) AS v(user_id, key, status, body)
@@ -211,7 +213,8 @@ export async function completeMany(
 /** Gives up keys claimed with `claimMany` whose requests produced no response, so a retry runs them. */
 export async function releaseMany(tx: Transaction, reqs: readonly IdempotencyRequest[], owner: string) {
   if (reqs.length === 0) return;
-  await tx.query(
+  deferWrite(
+    tx,
     `DELETE FROM idempotency_keys k USING unnest($1::uuid[], $2::text[]) AS v(user_id, key)
       WHERE k.user_id = v.user_id AND k.key = v.key AND k.owner = $3 AND k.status = 'in_progress'`,
     [reqs.map((r) => r.userId), reqs.map((r) => r.key), owner],

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { Database, Transaction } from "../db/index.js";
+import { type Database, type Transaction, withDeferredWrites } from "../db/index.js";
 
 export interface OutboxEvent<P = unknown> {
   id: string;
@@ -127,21 +127,23 @@ export class Outbox {
    */
   private async write(tx: Transaction, events: PendingEvent[]): Promise<void> {
     this.unwritten.delete(tx);
-    const { rows } = await tx.query<{ id: string; created_at: Date }>(
-      `INSERT INTO outbox (topic, payload, locked_until, attempts)
+    // The transaction's other deferred writes (audit rows, ledger totals...) ride along in this statement.
+    const insert = withDeferredWrites(tx, {
+      sql: `INSERT INTO outbox (topic, payload, locked_until, attempts)
        SELECT e.topic, e.payload::jsonb,
               CASE WHEN e.claimed THEN now() + ($4::int * interval '1 millisecond') END,
               CASE WHEN e.claimed THEN 1 ELSE 0 END
          FROM unnest($1::text[], $2::text[], $3::boolean[]) WITH ORDINALITY AS e(topic, payload, claimed, n)
         ORDER BY e.n
        RETURNING id, created_at`,
-      [
+      params: [
         events.map((e) => e.topic),
         events.map((e) => e.json),
         events.map((e) => e.claimed),
         this.opts.leaseMs,
       ],
-    );
+    });
+    const { rows } = await tx.query<{ id: string; created_at: Date }>(insert.sql, insert.params);
     const written = rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
     tx.afterCommit(() => {
       events.forEach((e, i) => {

@@ -1,12 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { AppContext } from "../../../platform/context.js";
-import type { Transaction } from "../../../platform/db/index.js";
+import { deferWrite, type Transaction } from "../../../platform/db/index.js";
 import { AppError } from "../../../platform/http/errors.js";
 import { emitManyAfterCommit } from "../../../platform/realtime/index.js";
 import { formatAmount } from "../assets.js";
 import { balanceOf, isUuid, keyOf, randomShard } from "./accounts.js";
 import { type Admit, type Book, planOperations, type ResolvedOp } from "./plan.js";
-import { createAccounts, lockAccounts, lockHolds, writeLedger } from "./repo.js";
+import { createAccounts, ledgerWriteParts, lockAccounts, lockHolds, writeLedger } from "./repo.js";
 import type { AccountRef, AccountState, LedgerOp, OpOutcome } from "./types.js";
 
 /** What the ledger needs from the platform: the outbox its balance events go through. */
@@ -20,6 +20,12 @@ export interface ExecuteOptions {
    * creates them beforehand instead and refuses an operation whose receiving account is still missing.
    */
   createMissing?: boolean;
+  /**
+   * Send the batch's writes with the transaction's deferred writes at commit instead of now: for a caller
+   * that reads none of them back in the transaction and writes nothing that refers to its transfers
+   * except through deferred writes too (settlement: the orders naming their new holds).
+   */
+  deferWrites?: boolean;
 }
 
 function refValid(ref: AccountRef): boolean {
@@ -93,12 +99,14 @@ export async function executeOperations(
     book.byId.set(a.id, a);
   }
   const plan = planOperations(resolved, book, options.admit);
-  await writeLedger(tx, {
+  const writes = {
     deltas: [...plan.deltas.values()],
     transfers: plan.transfers,
     newHolds: plan.newHolds,
     endedHolds: plan.endedHolds,
-  });
+  };
+  if (options.deferWrites) for (const part of ledgerWriteParts(writes)) deferWrite(tx, part.sql, part.params);
+  else await writeLedger(tx, writes);
   await publishBalances(ctx, tx, [...plan.changedUsers.values()]);
   return plan.outcomes;
 }

@@ -1,5 +1,5 @@
 import type { Asset, TransferKind } from "@softchat/contracts";
-import type { Queryable } from "../../../platform/db/index.js";
+import { combineWrites, type Queryable, type Write } from "../../../platform/db/index.js";
 import { accountFromKey } from "./accounts.js";
 import type { AccountState, AppliedTransfer, HoldState } from "./types.js";
 
@@ -124,60 +124,81 @@ export interface LedgerWrites {
  * are checked at the end of the statement, and the constraints (no negative balance) still hold.
  */
 export async function writeLedger(q: Queryable, w: LedgerWrites): Promise<void> {
-  if (w.deltas.length + w.transfers.length + w.newHolds.length + w.endedHolds.length === 0) return;
-  const deltas = [...w.deltas].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
-  await q.query(
-    `WITH accounts AS (
-       UPDATE ledger_accounts a
+  const parts = ledgerWriteParts(w);
+  if (parts.length === 0) return;
+  const combined = combineWrites(parts, null);
+  await q.query(combined.sql, combined.params);
+}
+
+/**
+ * The writes of a planned batch as separate data-modifying statements, leaving out the empty ones: run
+ * together by `writeLedger`, or handed to the transaction's deferred writes (see `executeOperations`).
+ */
+export function ledgerWriteParts(w: LedgerWrites): Write[] {
+  const parts: Write[] = [];
+  if (w.deltas.length > 0) {
+    const deltas = [...w.deltas].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+    parts.push({
+      sql: `UPDATE ledger_accounts a
           SET debits_posted = a.debits_posted + d.dp, credits_posted = a.credits_posted + d.cp,
               debits_pending = a.debits_pending + d.dpe, credits_pending = a.credits_pending + d.cpe
          FROM unnest($1::bigint[], $2::numeric[], $3::numeric[], $4::numeric[], $5::numeric[])
            AS d(id, dp, cp, dpe, cpe)
-        WHERE a.id = d.id
-       RETURNING 1
-     ), transfers AS (
-       INSERT INTO ledger_transfers
+        WHERE a.id = d.id`,
+      params: [
+        deltas.map((d) => d.id),
+        deltas.map((d) => d.debitsPosted.toString()),
+        deltas.map((d) => d.creditsPosted.toString()),
+        deltas.map((d) => d.debitsPending.toString()),
+        deltas.map((d) => d.creditsPending.toString()),
+      ],
+    });
+  }
+  if (w.transfers.length > 0) {
+    parts.push({
+      sql: `INSERT INTO ledger_transfers
          (id, operation_id, debit_account_id, credit_account_id, asset, amount, kind, flags, pending_id,
           expires_at, metadata)
-       SELECT * FROM unnest($6::uuid[], $7::uuid[], $8::bigint[], $9::bigint[], $10::text[], $11::numeric[],
-                            $12::text[], $13::text[], $14::uuid[], $15::timestamptz[], $16::jsonb[])
-       RETURNING 1
-     ), opened AS (
-       INSERT INTO ledger_holds (transfer_id, expires_at)
-       SELECT * FROM unnest($17::uuid[], $18::timestamptz[])
-       RETURNING 1
-     ), ended AS (
-       UPDATE ledger_holds h SET status = r.status, posted_amount = r.posted, resolved_at = now()
-         FROM unnest($19::uuid[], $20::text[], $21::numeric[]) AS r(id, status, posted)
-        WHERE h.transfer_id = r.id AND h.status = 'pending'
-       RETURNING 1
-     )
-     SELECT (SELECT count(*) FROM accounts) AS accounts, (SELECT count(*) FROM transfers) AS transfers,
-            (SELECT count(*) FROM opened) AS opened, (SELECT count(*) FROM ended) AS ended`,
-    [
-      deltas.map((d) => d.id),
-      deltas.map((d) => d.debitsPosted.toString()),
-      deltas.map((d) => d.creditsPosted.toString()),
-      deltas.map((d) => d.debitsPending.toString()),
-      deltas.map((d) => d.creditsPending.toString()),
-      w.transfers.map((t) => t.id),
-      w.transfers.map((t) => t.operationId),
-      w.transfers.map((t) => t.debit.id),
-      w.transfers.map((t) => t.credit.id),
-      w.transfers.map((t) => t.asset),
-      w.transfers.map((t) => t.amount.toString()),
-      w.transfers.map((t) => t.kind),
-      w.transfers.map((t) => t.flags),
-      w.transfers.map((t) => t.pendingId),
-      w.transfers.map((t) => t.expiresAt?.toISOString() ?? null),
-      w.transfers.map((t) => (t.metadata ? JSON.stringify(t.metadata) : null)),
-      w.newHolds.map((h) => h.transferId),
-      w.newHolds.map((h) => h.expiresAt?.toISOString() ?? null),
-      w.endedHolds.map((r) => r.transferId),
-      w.endedHolds.map((r) => r.status),
-      w.endedHolds.map((r) => (r.postedAmount === null ? null : r.postedAmount.toString())),
-    ],
-  );
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::bigint[], $5::text[], $6::numeric[],
+                            $7::text[], $8::text[], $9::uuid[], $10::timestamptz[], $11::jsonb[])`,
+      params: [
+        w.transfers.map((t) => t.id),
+        w.transfers.map((t) => t.operationId),
+        w.transfers.map((t) => t.debit.id),
+        w.transfers.map((t) => t.credit.id),
+        w.transfers.map((t) => t.asset),
+        w.transfers.map((t) => t.amount.toString()),
+        w.transfers.map((t) => t.kind),
+        w.transfers.map((t) => t.flags),
+        w.transfers.map((t) => t.pendingId),
+        w.transfers.map((t) => t.expiresAt?.toISOString() ?? null),
+        w.transfers.map((t) => (t.metadata ? JSON.stringify(t.metadata) : null)),
+      ],
+    });
+  }
+  if (w.newHolds.length > 0) {
+    parts.push({
+      sql: `INSERT INTO ledger_holds (transfer_id, expires_at)
+       SELECT * FROM unnest($1::uuid[], $2::timestamptz[])`,
+      params: [
+        w.newHolds.map((h) => h.transferId),
+        w.newHolds.map((h) => h.expiresAt?.toISOString() ?? null),
+      ],
+    });
+  }
+  if (w.endedHolds.length > 0) {
+    parts.push({
+      sql: `UPDATE ledger_holds h SET status = r.status, posted_amount = r.posted, resolved_at = now()
+         FROM unnest($1::uuid[], $2::text[], $3::numeric[]) AS r(id, status, posted)
+        WHERE h.transfer_id = r.id AND h.status = 'pending'`,
+      params: [
+        w.endedHolds.map((r) => r.transferId),
+        w.endedHolds.map((r) => r.status),
+        w.endedHolds.map((r) => (r.postedAmount === null ? null : r.postedAmount.toString())),
+      ],
+    });
+  }
+  return parts;
 }
 
 interface HoldRow extends Record<string, unknown> {
