@@ -128,21 +128,34 @@ export class Outbox {
   private async write(tx: Transaction, events: PendingEvent[]): Promise<void> {
     this.unwritten.delete(tx);
     // The transaction's other deferred writes (audit rows, ledger totals...) ride along in this statement.
-    const insert = withDeferredWrites(tx, {
-      sql: `INSERT INTO outbox (topic, payload, locked_until, attempts)
-       SELECT e.topic, e.payload::jsonb,
-              CASE WHEN e.claimed THEN now() + ($4::int * interval '1 millisecond') END,
-              CASE WHEN e.claimed THEN 1 ELSE 0 END
-         FROM unnest($1::text[], $2::text[], $3::boolean[]) WITH ORDINALITY AS e(topic, payload, claimed, n)
-        ORDER BY e.n
-       RETURNING id, created_at`,
-      params: [
-        events.map((e) => e.topic),
-        events.map((e) => e.json),
-        events.map((e) => e.claimed),
-        this.opts.leaseMs,
-      ],
-    });
+    const one = events.length === 1 ? events[0] : undefined;
+    const insert = withDeferredWrites(
+      tx,
+      // The usual case, one event, as a plain VALUES row (cheaper for the embedded database to run).
+      one
+        ? {
+            sql: `INSERT INTO outbox (topic, payload, locked_until, attempts)
+             VALUES ($1, $2::jsonb, CASE WHEN $3::boolean THEN now() + ($4::int * interval '1 millisecond') END,
+                     CASE WHEN $3::boolean THEN 1 ELSE 0 END)
+             RETURNING id, created_at`,
+            params: [one.topic, one.json, one.claimed, this.opts.leaseMs],
+          }
+        : {
+            sql: `INSERT INTO outbox (topic, payload, locked_until, attempts)
+             SELECT e.topic, e.payload::jsonb,
+                    CASE WHEN e.claimed THEN now() + ($4::int * interval '1 millisecond') END,
+                    CASE WHEN e.claimed THEN 1 ELSE 0 END
+               FROM unnest($1::text[], $2::text[], $3::boolean[]) WITH ORDINALITY AS e(topic, payload, claimed, n)
+              ORDER BY e.n
+             RETURNING id, created_at`,
+            params: [
+              events.map((e) => e.topic),
+              events.map((e) => e.json),
+              events.map((e) => e.claimed),
+              this.opts.leaseMs,
+            ],
+          },
+    );
     const { rows } = await tx.query<{ id: string; created_at: Date }>(insert.sql, insert.params);
     const written = rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
     tx.afterCommit(() => {
