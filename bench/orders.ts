@@ -7,7 +7,7 @@
  * answering the same POSTs with 202, driven by the same generator. After the node stops, the ledger's
  * invariants are read from its database. Prints one JSON line.
  *
- *   npm run bench -- orders [--users=200] [--rate=2000] [--duration=10] [--pairs=BTC-USD,ETH-USD,SOFT-USD] [--pglite]
+ *   npm run bench -- orders [--users=200] [--rate=2000] [--duration=10] [--warmup=2] [--pairs=BTC-USD,ETH-USD,SOFT-USD] [--pglite]
  *   [--profile=DIR]  (writes a V8 CPU profile of the server to DIR, to see where its time goes)
  */
 import { randomUUID } from "node:crypto";
@@ -26,6 +26,8 @@ function option(name: string, fallback: number): number {
 const USERS = Math.max(2, Math.floor(option("users", QUICK ? 40 : 200) / 2) * 2);
 const RATE = option("rate", QUICK ? 300 : 2000);
 const DURATION = option("duration", QUICK ? 3 : 10);
+/** Seconds of the same load before the measured DURATION, not counted (connections open, code warm). */
+const WARMUP = option("warmup", QUICK ? 1 : 2);
 const PGLITE = process.argv.includes("--pglite");
 const PAIRS = (
   process.argv.find((a) => a.startsWith("--pairs="))?.slice(8) ?? "BTC-USD,ETH-USD,SOFT-USD"
@@ -69,13 +71,30 @@ interface LoadResult {
   orders: Map<string, { sentAt: number; acceptedAt: number }>;
 }
 
-/** Offers RATE orders/s for DURATION s to `url`; trader i buys when even, sells when odd. */
-async function offerOrders(url: string, tokens: string[]): Promise<LoadResult> {
+/**
+ * Offers RATE orders/s to `url` for WARMUP + DURATION s without a break, and measures the last DURATION s
+ * (calling `onMeasure` as they begin): the system is in its steady state by then, not starting from idle.
+ * Trader i buys when even, sells when odd.
+ */
+async function offerOrders(
+  url: string,
+  tokens: string[],
+  onMeasure: () => void = () => {},
+): Promise<LoadResult> {
   const client = httpClient(url, MAX_IN_FLIGHT);
   const latencies: number[] = [];
   const refused: Record<string, number> = {};
   const orders = new Map<string, { sentAt: number; acceptedAt: number }>();
-  const run = await openLoop(RATE, DURATION, MAX_IN_FLIGHT, async (i) => {
+  const startedAt = performance.now();
+  let measureFrom: number | undefined;
+  let sentBefore = 0;
+  const run = await openLoop(RATE, WARMUP + DURATION, MAX_IN_FLIGHT, async (i) => {
+    const measured = performance.now() - startedAt >= WARMUP * 1000;
+    if (!measured) sentBefore = i + 1;
+    if (measured && measureFrom === undefined) {
+      measureFrom = performance.now();
+      onMeasure();
+    }
     const pairId = PAIRS[Math.floor(i / 2) % PAIRS.length] ?? "BTC-USD";
     const spec = ORDER[pairId];
     if (!spec) throw new Error(`no order shape for ${pairId}`);
@@ -86,6 +105,7 @@ async function offerOrders(url: string, tokens: string[]): Promise<LoadResult> {
     try {
       const res = await client.post("/api/trading/orders", token, body, { "idempotency-key": randomUUID() });
       const acceptedAt = performance.now();
+      if (!measured) return;
       if (res.status === 202) {
         latencies.push(acceptedAt - sentAt);
         const id = (JSON.parse(res.body) as { order: { id: string } }).order.id;
@@ -94,16 +114,19 @@ async function offerOrders(url: string, tokens: string[]): Promise<LoadResult> {
         refused[res.status] = (refused[res.status] ?? 0) + 1;
       }
     } catch {
-      refused.network = (refused.network ?? 0) + 1;
+      if (measured) refused.network = (refused.network ?? 0) + 1;
     }
   });
   client.close();
+  const warmupMs = (measureFrom ?? run.startedAt) - run.startedAt;
+  const measuredMs = run.elapsedMs - warmupMs;
+  const offeredBefore = Math.floor((warmupMs / 1000) * RATE);
   return {
-    sent: run.sent,
-    skipped: run.skipped,
+    sent: run.sent - sentBefore,
+    skipped: Math.max(0, run.skipped - (offeredBefore - sentBefore)),
     accepted: latencies.length,
     refused,
-    acceptedPerSec: Math.round(latencies.length / (run.elapsedMs / 1000)),
+    acceptedPerSec: Math.round(latencies.length / (measuredMs / 1000)),
     acceptP50Ms: round(quantile(latencies, 0.5)),
     acceptP99Ms: round(quantile(latencies, 0.99)),
     orders,
@@ -158,10 +181,14 @@ async function main(): Promise<void> {
     progress(`${deposits.length} deposits done; connecting ${USERS} sockets`);
     const fills = await watchFills(server.url, tokens);
 
-    const cpuBefore = server.cpuSeconds();
-    const genBefore = process.cpuUsage();
-    const wallStart = performance.now();
-    const load = await offerOrders(server.url, tokens);
+    let cpuBefore = 0;
+    let genBefore = process.cpuUsage();
+    let wallStart = 0;
+    const load = await offerOrders(server.url, tokens, () => {
+      cpuBefore = server.cpuSeconds();
+      genBefore = process.cpuUsage();
+      wallStart = performance.now();
+    });
     const wallMs = performance.now() - wallStart;
     const serverCpu = server.cpuSeconds() - cpuBefore;
     const gen = process.cpuUsage(genBefore);
@@ -193,6 +220,7 @@ async function main(): Promise<void> {
       pairs: PAIRS,
       offeredPerSec: RATE,
       durationSec: DURATION,
+      warmupSec: WARMUP,
       softchat: {
         sent: load.sent,
         skippedAtInFlightCap: load.skipped,

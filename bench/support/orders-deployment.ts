@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
@@ -119,16 +119,25 @@ export function startChild(args: string[], env: Record<string, string>): Promise
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
+    // Kept reading to the end: a pipe left full would stall the server's logging. BENCH_SERVER_LOG names a
+    // file to keep what it printed.
+    const log = process.env.BENCH_SERVER_LOG;
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-20_000);
+      if (log) appendFileSync(log, chunk);
+    };
     const exited = new Promise<void>((done) => child.once("exit", () => done()));
     const onExit = (code: number | null) =>
       reject(new Error(`${args.at(-1)} exited (${code}): ${output.slice(-2000)}`));
     child.on("exit", onExit);
+    let started = false;
     const onData = (chunk: Buffer) => {
-      output += chunk.toString();
+      keep(chunk);
+      if (started) return;
       const url = /running at (http:\/\/\S+)/.exec(output)?.[1];
       const port = /\{"port":(\d+)\}/.exec(output)?.[1];
       if (!url && !port) return;
-      child.stdout?.off("data", onData);
+      started = true;
       resolve({
         url: url ?? `http://127.0.0.1:${port}`,
         cpuSeconds: () => {
@@ -147,9 +156,7 @@ export function startChild(args: string[], env: Record<string, string>): Promise
       });
     };
     child.stdout?.on("data", onData);
-    child.stderr?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
+    child.stderr?.on("data", keep);
   });
 }
 

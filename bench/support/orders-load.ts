@@ -53,7 +53,7 @@ export async function openLoop(
   seconds: number,
   maxInFlight: number,
   next: (i: number) => Promise<void>,
-): Promise<{ sent: number; skipped: number; elapsedMs: number }> {
+): Promise<{ sent: number; skipped: number; startedAt: number; elapsedMs: number }> {
   const started = performance.now();
   const total = Math.floor(rate * seconds);
   let sent = 0;
@@ -78,7 +78,7 @@ export async function openLoop(
   }
   const elapsedMs = performance.now() - started;
   await Promise.allSettled([...pending]);
-  return { sent, skipped, elapsedMs };
+  return { sent, skipped, startedAt: started, elapsedMs };
 }
 
 /** The value at quantile `q` (0..1) of `values`, or null when empty. */

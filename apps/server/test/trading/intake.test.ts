@@ -86,7 +86,10 @@ describe.each(engines)("orders accepted together on %s", (engine) => {
       );
       const owner = owners.get(o[0]?.user_id ?? "");
       if (!owner) throw new Error(`order ${id} has an unexpected owner`);
-      await orderWhen(server, owner, id, (order) => order.status === "new");
+      const stored = await orderWhen(server, owner, id, (order) => order.status === "new");
+      // What the 202 said is what was stored (only updatedAt moves, once the engine has placed it).
+      const answered = replies.find((r) => r.status === 202 && r.body.order.id === id)?.body.order;
+      expect({ ...stored, updatedAt: null }).toEqual({ ...answered, updatedAt: null });
     }
     for (const u of [poor, frozen, overLimit]) {
       const { rows: none } = await server.platform.db.query<{ n: string }>(

@@ -3,7 +3,7 @@ import type { PlaceOrderBody, TradingOrder } from "@softchat/contracts";
 import { socketRooms } from "@softchat/contracts";
 import { type AuditActor, type AuditEntry, recordAudit, recordAudits } from "../../platform/audit/index.js";
 import type { Actor } from "../../platform/auth/tokens.js";
-import type { Transaction } from "../../platform/db/index.js";
+import { deferWrite, type Transaction } from "../../platform/db/index.js";
 import type { JobOutcome } from "../../platform/group-commit.js";
 import { AppError, notFound } from "../../platform/http/errors.js";
 import {
@@ -26,7 +26,7 @@ import { orderHold } from "./order-funding.js";
 import { type OrderTerms, orderTerms } from "./order-terms.js";
 import type { OrderJob } from "./pipeline/engines.js";
 import { presentOrder } from "./presenters.js";
-import { insertOrder, insertOrders, type NewOrder } from "./repo.js";
+import { insertOrder, insertOrdersWrite, type NewOrder } from "./repo.js";
 import type { Trading } from "./runtime.js";
 import { emitOrderUpdate } from "./service.js";
 
@@ -286,7 +286,9 @@ async function writeBatch(trading: Trading, tx: Transaction, jobs: IntakeJob[]) 
       return { ...r, invalid: err };
     }
   });
-  const held = await executeOperations(ctx, tx, resolved, { createMissing: true });
+  // The holds and the order rows (which name them) go with the transaction's deferred writes, in one
+  // statement at commit: the accounts stay locked for that statement and the commit alone.
+  const held = await executeOperations(ctx, tx, resolved, { createMissing: true, deferWrites: true });
 
   const funded: Planned[] = [];
   const responses: Array<{ req: IdempotencyRequest; response: StoredResponse }> = [];
@@ -309,10 +311,11 @@ async function writeBatch(trading: Trading, tx: Transaction, jobs: IntakeJob[]) 
     outcomes[entry.index] = { ok: false, error: outcome.error };
   });
 
-  const records = await insertOrders(
-    tx,
+  const { write, records } = insertOrdersWrite(
     funded.map((p) => newOrderOf(p.job.actor.userId, p.job.body, p.job.terms, p, p.funds)),
+    new Date(),
   );
+  if (records.length > 0) deferWrite(tx, write.sql, write.params);
   const orders = records.map((r, i) => presentOrder((funded[i] as Planned).job.terms.pair, r));
   await recordAudits(
     tx,

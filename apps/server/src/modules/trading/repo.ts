@@ -130,18 +130,32 @@ export async function insertOrder(q: Queryable, o: NewOrder): Promise<OrderRecor
 /** Writes new orders in one statement, in the order given (their intake order); returns them as stored. */
 export async function insertOrders(q: Queryable, orders: readonly NewOrder[]): Promise<OrderRecord[]> {
   if (orders.length === 0) return [];
+  const { write, records } = insertOrdersWrite(orders, new Date());
+  await q.query(write.sql, write.params);
+  return records;
+}
+
+/**
+ * The statement writing new orders in the order given (their intake order), to run now or as a deferred
+ * write (see `deferWrite`), with the records they become: everything of a new order is known before it is
+ * written, its times included, so what a 202 answers is what is stored.
+ */
+export function insertOrdersWrite(
+  orders: readonly NewOrder[],
+  at: Date,
+): { write: Write; records: OrderRecord[] } {
   const col = <T>(f: (o: NewOrder) => T) => orders.map(f);
-  const { rows } = await q.query<OrderRow>(
-    `INSERT INTO trading_orders (id, user_id, pair_id, side, type, time_in_force, post_only, price_ticks,
-       protection_ticks, quantity_lots, hold_asset, hold_total, hold_id, hold_amount)
-     SELECT id, user_id, pair_id, side, type, tif, post_only, price, protection, lots, asset, total, hold_id, total
+  const write = {
+    sql: `INSERT INTO trading_orders (id, user_id, pair_id, side, type, time_in_force, post_only, price_ticks,
+       protection_ticks, quantity_lots, hold_asset, hold_total, hold_id, hold_amount, created_at, updated_at)
+     SELECT id, user_id, pair_id, side, type, tif, post_only, price, protection, lots, asset, total, hold_id, total,
+            $14::timestamptz, $14::timestamptz
        FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[],
                    $8::bigint[], $9::bigint[], $10::bigint[], $11::text[], $12::numeric[], $13::uuid[])
             WITH ORDINALITY AS v(id, user_id, pair_id, side, type, tif, post_only, price, protection, lots, asset,
                                  total, hold_id, n)
-      ORDER BY n
-     RETURNING *`,
-    [
+      ORDER BY n`,
+    params: [
       col((o) => o.id),
       col((o) => o.userId),
       col((o) => o.pairId),
@@ -155,14 +169,32 @@ export async function insertOrders(q: Queryable, orders: readonly NewOrder[]): P
       col((o) => o.holdAsset),
       col((o) => o.holdTotal.toString()),
       col((o) => o.holdId),
+      at.toISOString(),
     ],
+  };
+  const records = orders.map(
+    (o): OrderRecord => ({
+      ...o,
+      filledLots: 0,
+      takerTickLots: 0n,
+      makerTickLots: 0n,
+      fills: 0,
+      pctFee: 0n,
+      fixedFee: 0n,
+      status: "new",
+      reason: null,
+      holdAmount: o.holdTotal,
+      seq: null,
+      cancelIntakeSeq: null,
+      cancelSeq: null,
+      attempts: 0,
+      lastError: null,
+      parkedAt: null,
+      createdAt: at,
+      updatedAt: at,
+    }),
   );
-  const byId = new Map(rows.map((r) => [r.id, toRecord(r)]));
-  return orders.map((o) => {
-    const record = byId.get(o.id);
-    if (!record) throw new Error(`order ${o.id} was not written`);
-    return record;
-  });
+  return { write, records };
 }
 
 export async function findOrder(q: Queryable, id: string): Promise<OrderRecord | null> {

@@ -170,7 +170,8 @@ export class TradingEngines {
   }
 
   private async forward(pairId: string): Promise<void> {
-    if (this.ctx.db.engine !== "postgres") return;
+    // Before `start` there is no channel yet: the holder's own tick finds the commands all the same.
+    if (this.ctx.db.engine !== "postgres" || this.channel === "") return;
     await this.ctx.db.query("SELECT pg_notify($1, $2)", [this.channel, pairId]);
   }
 }
