@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Redis } from "ioredis";
 import { inject } from "vitest";
 import { type Config, loadConfig } from "../src/config.js";
 import type { Database } from "../src/platform/db/index.js";
@@ -124,6 +125,11 @@ export async function startTestServer(
       await close();
       await testDb.cleanup().catch(() => {});
       rmSync(config.DATA_DIR, { recursive: true, force: true });
+      // The prefix testConfig made up is this server's alone; one a test chose may be shared with other nodes.
+      if (config.REDIS_URL && overrides.REDIS_PREFIX === undefined) {
+        const redis = new Redis(config.REDIS_URL);
+        await dropRedisKeys(redis, config.REDIS_PREFIX).finally(() => redis.disconnect());
+      }
     },
     request: (method, path, options) => request(server.url, method, path, options),
   };
@@ -169,4 +175,10 @@ export async function eventually<T>(
       await new Promise((r) => setTimeout(r, intervalMs));
     }
   }
+}
+
+/** Deletes every Redis key under `prefix` (a test's own namespace on the shared CI Redis). */
+export async function dropRedisKeys(redis: Pick<Redis, "keys" | "del">, prefix: string): Promise<void> {
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length > 0) await redis.del(...keys);
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
-import { eventually } from "../../../test/harness.js";
+import { dropRedisKeys, eventually } from "../../../test/harness.js";
 import { createCache } from "./index.js";
 import { MemoryCache } from "./memory-cache.js";
 import type { Cache } from "./types.js";
@@ -16,8 +16,7 @@ describe.each(kinds)("cache (%s)", (kind) => {
 
   afterAll(async () => {
     if (!redis) return;
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await dropRedisKeys(redis, prefix);
     redis.disconnect();
   });
 

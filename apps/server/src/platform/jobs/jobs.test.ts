@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
-import { eventually } from "../../../test/harness.js";
+import { dropRedisKeys, eventually } from "../../../test/harness.js";
 import { BullJobQueue } from "./bull-queue.js";
 import { MemoryJobQueue } from "./memory-queue.js";
 import type { JobQueue } from "./types.js";
@@ -32,8 +32,7 @@ describe.each(kinds)("background jobs (%s)", (kind) => {
     await Promise.all(opened.splice(0).map((q) => q.stop()));
     if (kind === "bullmq" && redisUrl) {
       const redis = new Redis(redisUrl);
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
+      await dropRedisKeys(redis, prefix);
       redis.disconnect();
     }
   });

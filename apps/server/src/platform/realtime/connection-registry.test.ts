@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
+import { dropRedisKeys } from "../../../test/harness.js";
 import {
   type ConnectionRegistry,
   MemoryConnectionRegistry,
@@ -21,8 +22,7 @@ describe.each(kinds)("connection registry (%s)", (kind) => {
 
   afterAll(async () => {
     if (!redis) return;
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await dropRedisKeys(redis, prefix);
     redis.disconnect();
   });
 
