@@ -1,5 +1,5 @@
 import type { FastifyRequest } from "fastify";
-import { type Queryable, type Transaction, writeAtCommit } from "../db/index.js";
+import { isTransaction, type Queryable, type Transaction, writeAtCommit } from "../db/index.js";
 import { wakeAuditSealers } from "./sealer.js";
 
 /** Who did something and from where: taken from the request at the edge, passed down to services. */
@@ -83,10 +83,6 @@ export async function recordAudits(tx: Transaction, entries: readonly AuditEntry
     ],
   );
   tx.afterCommit(wakeAuditSealers);
-}
-
-function isTransaction(q: Queryable): q is Transaction {
-  return typeof (q as Partial<Transaction>).afterCommit === "function";
 }
 
 function bigintReplacer(_key: string, value: unknown): unknown {

@@ -13,21 +13,16 @@ export interface Write {
   params: readonly unknown[];
 }
 
-interface Pending {
-  writes: Write[];
-}
-
-const pending = new WeakMap<Transaction, Pending>();
+const pending = new WeakMap<Transaction, Write[]>();
 
 /** Queues `sql` to run inside `tx` at commit, with the transaction's other deferred writes. */
 export function deferWrite(tx: Transaction, sql: string, params: readonly unknown[]): void {
   const queued = pending.get(tx);
   if (queued) {
-    queued.writes.push({ sql, params });
+    queued.push({ sql, params });
     return;
   }
-  const state: Pending = { writes: [{ sql, params }] };
-  pending.set(tx, state);
+  pending.set(tx, [{ sql, params }]);
   let postponed = false;
   const flush = async () => {
     // Once behind every other before-commit hook, so a statement one of them sends (the outbox's rows)
@@ -52,8 +47,9 @@ export async function writeAtCommit(q: Queryable, sql: string, params: readonly 
   else await q.query(sql, params);
 }
 
-function isTransaction(q: Queryable): q is Transaction {
-  return typeof (q as Partial<Transaction>).beforeCommit === "function";
+/** Whether `q` is an open transaction (rather than the database itself or a lock session). */
+export function isTransaction(q: Queryable): q is Transaction {
+  return typeof (q as Partial<Transaction>).afterCommit === "function";
 }
 
 /**
@@ -65,9 +61,9 @@ export function withDeferredWrites(tx: Transaction, host: Write): Write {
 }
 
 function takeDeferredWrites(tx: Transaction, host: Write | null): Write | null {
-  const state = pending.get(tx);
-  if (!state || state.writes.length === 0) return null;
-  return combineWrites(state.writes.splice(0), host);
+  const writes = pending.get(tx);
+  if (!writes || writes.length === 0) return null;
+  return combineWrites(writes.splice(0), host);
 }
 
 /**

@@ -9,6 +9,7 @@ import type { Database } from "./types.js";
 export {
   combineWrites,
   deferWrite,
+  isTransaction,
   type Write,
   withDeferredWrites,
   writeAtCommit,

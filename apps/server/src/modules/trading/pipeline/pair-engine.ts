@@ -40,19 +40,14 @@ const BATCH = 200;
  * database on start, fed the pair's commands from the journal (the orders table) in intake order. The
  * commands waiting are taken in batches; a batch runs in one transaction that gives each command the next
  * number, matches them in order, settles their fills together, and moves the pair's last number only if
- * the epoch is still this engine's (fencing off a former holder). A command whose number is already set is skipped, so a command is processed exactly once
- * whatever retries and takeovers happen. Committed events go to the book publisher.
+ * the epoch is still this engine's (fencing off a former holder). A command whose number is already set
+ * is skipped, so a command is processed exactly once whatever retries and takeovers happen. Committed
+ * events go to the book publisher.
  */
 export class PairEngine {
   private requested = false;
   private loop: Promise<void> | null = null;
   private stopped = false;
-
-  /**
-   * Whether a command of this pair may have failed: set by a failure here, or found at the start. Until
-   * then a queue job needs no look at its commands' failures (see TradingEngines.wake).
-   */
-  private failureSeen: boolean;
 
   private constructor(
     private readonly ctx: AppContext,
@@ -63,10 +58,12 @@ export class PairEngine {
     private engine: MatchingEngine,
     readonly book: BookPublisher,
     private readonly options: PipelineOptions,
-    failureSeen: boolean,
-  ) {
-    this.failureSeen = failureSeen;
-  }
+    /**
+     * Whether a command of this pair may have failed: found at the start, or set by a failure here. Until
+     * then a queue job needs no look at its commands' failures (see TradingEngines.wake).
+     */
+    private failureSeen: boolean,
+  ) {}
 
   /**
    * Takes the pair over on this node (a new epoch), rebuilds its book from the resting orders in time
