@@ -9,11 +9,22 @@
  *
  *   npm run bench -- orders [--users=200] [--rate=2000] [--duration=10] [--warmup=2] [--pairs=BTC-USD,ETH-USD,SOFT-USD] [--pglite]
  *   [--profile=DIR]  (writes a V8 CPU profile of the server to DIR, to see where its time goes)
+ *   [--nodes=N]  (N Softchat nodes on the same database and Redis, as a scaled deployment runs them; trader
+ *                 pairs are spread over them, for both HTTP and sockets; PostgreSQL only)
  */
 import { randomUUID } from "node:crypto";
+import { mkdirSync } from "node:fs";
 import { cpus } from "node:os";
+import { join } from "node:path";
 import { createTokenService } from "../apps/server/src/platform/auth/tokens.js";
-import { bundleServer, checkLedger, prepareDeployment, startChild } from "./support/orders-deployment.js";
+import {
+  bundleServer,
+  type ChildServer,
+  checkLedger,
+  machineCpuSeconds,
+  prepareDeployment,
+  startChild,
+} from "./support/orders-deployment.js";
 import { httpClient, openLoop, quantile, round, watchFills } from "./support/orders-load.js";
 
 const QUICK = process.env.BENCH_QUICK === "1";
@@ -32,6 +43,9 @@ const PGLITE = process.argv.includes("--pglite");
 const PAIRS = (
   process.argv.find((a) => a.startsWith("--pairs="))?.slice(8) ?? "BTC-USD,ETH-USD,SOFT-USD"
 ).split(",");
+const NODES = Math.floor(option("nodes", 1));
+if (NODES > 1 && PGLITE)
+  throw new Error("--nodes needs PostgreSQL: an embedded database belongs to one process");
 const PROFILE_DIR = process.argv.find((a) => a.startsWith("--profile="))?.slice(10);
 const MAX_IN_FLIGHT = 512;
 const JWT_SECRET = randomUUID() + randomUUID();
@@ -46,6 +60,9 @@ const ORDER: Record<string, { price: string; quantity: string; base: string; fun
 const progress = (step: string) => {
   if (process.env.BENCH_VERBOSE) process.stderr.write(`[orders] ${step}\n`);
 };
+
+/** Which of `nodes` trader i talks to: a buyer and the seller next to it go to the same node. */
+const nodeOfTrader = (trader: number, nodes: number) => Math.floor(trader / 2) % nodes;
 
 /** Runs `fn` over `items`, `limit` at a time. */
 async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
@@ -77,11 +94,11 @@ interface LoadResult {
  * Trader i buys when even, sells when odd.
  */
 async function offerOrders(
-  url: string,
+  urls: string[],
   tokens: string[],
   onMeasure: () => void = () => {},
 ): Promise<LoadResult> {
-  const client = httpClient(url, MAX_IN_FLIGHT);
+  const clients = urls.map((url) => httpClient(url, MAX_IN_FLIGHT));
   const latencies: number[] = [];
   const refused: Record<string, number> = {};
   const orders = new Map<string, { sentAt: number; acceptedAt: number }>();
@@ -99,7 +116,9 @@ async function offerOrders(
     const spec = ORDER[pairId];
     if (!spec) throw new Error(`no order shape for ${pairId}`);
     const side = i % 2 === 0 ? "buy" : "sell";
-    const token = tokens[i % tokens.length] ?? "";
+    const trader = i % tokens.length;
+    const token = tokens[trader] ?? "";
+    const client = clients[nodeOfTrader(trader, clients.length)] as (typeof clients)[number];
     const body = { pairId, side, type: "limit", price: spec.price, quantity: spec.quantity };
     const sentAt = performance.now();
     try {
@@ -117,7 +136,7 @@ async function offerOrders(
       if (measured) refused.network = (refused.network ?? 0) + 1;
     }
   });
-  client.close();
+  for (const client of clients) client.close();
   const warmupMs = (measureFrom ?? run.startedAt) - run.startedAt;
   const measuredMs = run.elapsedMs - warmupMs;
   const offeredBefore = Math.floor((warmupMs / 1000) * RATE);
@@ -138,7 +157,7 @@ async function main(): Promise<void> {
   progress(`database ready (${deployment.engine}), ${USERS} traders`);
   const script = await bundleServer();
   const profile = PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [];
-  const server = await startChild([...profile, script], {
+  const nodeEnv = {
     ...deployment.env,
     NODE_ENV: "production",
     JWT_SECRET,
@@ -151,13 +170,31 @@ async function main(): Promise<void> {
     RATE_LIMIT_PAYMENTS: "1000000/1m",
     RATE_LIMIT_IP: "1000000/1m",
     RATE_LIMIT_SOCKET: "1000000/1m",
-  });
+  };
+  const servers: ChildServer[] = [];
+  const stopAll = () => Promise.all(servers.map((s) => s.stop().catch(() => {})));
+  try {
+    for (let n = 0; n < NODES; n++) {
+      const dataDir = NODES > 1 ? join(deployment.env.DATA_DIR ?? "", `node${n}`) : deployment.env.DATA_DIR;
+      if (dataDir) mkdirSync(dataDir, { recursive: true });
+      servers.push(
+        await startChild([...profile, script], { ...nodeEnv, ...(dataDir ? { DATA_DIR: dataDir } : {}) }),
+      );
+    }
+  } catch (err) {
+    await stopAll();
+    await deployment.cleanup();
+    throw err;
+  }
+  const urls = servers.map((s) => s.url);
+  const nodeOf = (trader: number) => urls[nodeOfTrader(trader, urls.length)] as string;
+  const cpuSeconds = () => servers.reduce((sum, s) => sum + s.cpuSeconds(), 0);
   try {
     const signer = createTokenService(JWT_SECRET, 3600);
     const tokens = await Promise.all(
       deployment.userIds.map((userId) => signer.signAccess({ userId, role: "user" })),
     );
-    const funding = httpClient(server.url, 16);
+    const funding = httpClient(urls[0] as string, 16);
     const deposits = deployment.userIds.flatMap((userId, i) =>
       i % 2 === 0
         ? [{ userId, token: tokens[i] ?? "", asset: "USD", amount: "1000000.00" }]
@@ -179,18 +216,24 @@ async function main(): Promise<void> {
     });
     funding.close();
     progress(`${deposits.length} deposits done; connecting ${USERS} sockets`);
-    const fills = await watchFills(server.url, tokens);
+    const fills = await watchFills(nodeOf, tokens);
 
     let cpuBefore = 0;
+    let pgBefore = 0;
+    let redisBefore = 0;
     let genBefore = process.cpuUsage();
     let wallStart = 0;
-    const load = await offerOrders(server.url, tokens, () => {
-      cpuBefore = server.cpuSeconds();
+    const load = await offerOrders(urls, tokens, () => {
+      cpuBefore = cpuSeconds();
+      pgBefore = machineCpuSeconds("postgres");
+      redisBefore = machineCpuSeconds("redis-server");
       genBefore = process.cpuUsage();
       wallStart = performance.now();
     });
     const wallMs = performance.now() - wallStart;
-    const serverCpu = server.cpuSeconds() - cpuBefore;
+    const serverCpu = cpuSeconds() - cpuBefore;
+    const pgCpu = machineCpuSeconds("postgres") - pgBefore;
+    const redisCpu = machineCpuSeconds("redis-server") - redisBefore;
     const gen = process.cpuUsage(genBefore);
     progress(`offered ${load.sent}, accepted ${load.accepted}; waiting for fills to settle`);
     await fills.settle(2000, 60_000);
@@ -206,9 +249,9 @@ async function main(): Promise<void> {
 
     progress("peer: bare Fastify");
     const peerServer = await startChild(["--import", "tsx", "bench/peers/bare-orders.ts"], {});
-    const peer = await offerOrders(peerServer.url, tokens);
+    const peer = await offerOrders([peerServer.url], tokens);
     await peerServer.stop();
-    await server.stop();
+    await stopAll();
 
     const db = await deployment.open();
     const ledger = await checkLedger(db);
@@ -216,6 +259,7 @@ async function main(): Promise<void> {
     const result = {
       benchmark: "orders",
       mode: PGLITE ? "embedded (PGlite, in-process jobs)" : "scaled (PostgreSQL + Redis, BullMQ)",
+      nodes: NODES,
       users: USERS,
       pairs: PAIRS,
       offeredPerSec: RATE,
@@ -235,6 +279,12 @@ async function main(): Promise<void> {
         sendToFillP99Ms: round(quantile(sendToFill, 0.99)),
         serverCpuPct: Math.round((serverCpu / (wallMs / 1000)) * 100),
         loadGeneratorCpuPct: Math.round(((gen.user + gen.system) / 1000 / wallMs) * 100),
+        ...(PGLITE
+          ? {}
+          : {
+              postgresCpuPct: Math.round((pgCpu / (wallMs / 1000)) * 100),
+              redisCpuPct: Math.round((redisCpu / (wallMs / 1000)) * 100),
+            }),
       },
       peer: {
         name: "bare Fastify answering 202",
@@ -258,7 +308,7 @@ async function main(): Promise<void> {
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } catch (err) {
-    await server.stop().catch(() => {});
+    await stopAll();
     throw err;
   } finally {
     await deployment.cleanup();

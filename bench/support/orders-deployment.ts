@@ -5,10 +5,11 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
+import { Redis } from "ioredis";
 import type { Database } from "../../apps/server/src/platform/db/index.js";
 import { migrate } from "../../apps/server/src/platform/db/migrate.js";
 import { openPglite } from "../../apps/server/src/platform/db/pglite.js";
@@ -98,9 +99,42 @@ export async function prepareDeployment(count: number, pglite: boolean): Promise
     cleanup: async () => {
       await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       await admin.close();
+      // The node's Redis keys go too (rate-limit counters, presence, the socket stream, queues): a run
+      // would otherwise leave thousands behind on a shared Redis.
+      const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+      try {
+        for await (const keys of redis.scanStream({ match: `bench:${tag}:*`, count: 1000 })) {
+          if ((keys as string[]).length > 0) await redis.del(...(keys as string[]));
+        }
+      } finally {
+        redis.disconnect();
+      }
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * CPU seconds (user + system) used so far by every process of this machine whose command is `name` (say
+ * "postgres" or "redis-server"): what the database and Redis spend for a run is the difference of two reads.
+ * Processes that ended between the reads are missed, so a figure is a floor.
+ */
+export function machineCpuSeconds(name: string): number {
+  let total = 0;
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const open = stat.indexOf("(");
+      const close = stat.lastIndexOf(")");
+      if (stat.slice(open + 1, close) !== name) continue;
+      const fields = stat.slice(close + 2).split(" ");
+      total += (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  return total;
 }
 
 export interface ChildServer {

@@ -91,14 +91,14 @@ export function quantile(values: number[], q: number): number | null {
 export const round = (ms: number | null) => (ms === null ? null : Math.round(ms * 10) / 10);
 
 /** One socket per trader; `filledAt` gets when each order was first reported `filled`. */
-export async function watchFills(baseUrl: string, tokens: string[]) {
+export async function watchFills(nodeOf: (trader: number) => string, tokens: string[]) {
   const filledAt = new Map<string, number>();
   let lastEventAt = performance.now();
   const sockets: Socket[] = await Promise.all(
     tokens.map(
-      (token) =>
+      (token, trader) =>
         new Promise<Socket>((resolve, reject) => {
-          const socket = io(baseUrl, {
+          const socket = io(nodeOf(trader), {
             auth: { token },
             transports: ["websocket"],
             forceNew: true,

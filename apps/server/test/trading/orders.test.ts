@@ -82,7 +82,15 @@ describe.each(engines)("trading orders on %s", (engine) => {
     });
     const trades = await server.request("GET", "/api/trading/trades/BTC-USD");
     expect(trades.body.items[0]).toMatchObject({ price: "60000.00", quantity: "0.00100", takerSide: "buy" });
-    await aliceLive.waitFor("new_notification", (e) => e.notification.type === "trade");
+    const notice = await aliceLive.waitFor("new_notification", (e) => e.notification.type === "trade");
+    // Written at the settlement's commit from a record built beforehand: what was pushed is what is stored.
+    const stored = await server.request("GET", `/api/notifications/${alice.id}`, { token: alice.token });
+    expect(stored.body.items).toContainEqual(notice.notification);
+    expect(notice.notification).toMatchObject({
+      title: "Order filled",
+      body: "Bought 0.00100 BTC at 60000.00 USD (BTC/USD)",
+      read: false,
+    });
     // Other modules (the portfolio) learn of fills from this topic: cumulative, in minor units.
     const { rows } = await server.platform.db.query<{ payload: { fills: Array<Record<string, string>> } }>(
       "SELECT payload FROM outbox WHERE topic = 'trading.fills_settled'",

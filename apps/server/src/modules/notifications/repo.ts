@@ -1,5 +1,6 @@
+import { randomUUID } from "node:crypto";
 import type { NotificationPriority, NotificationType } from "@softchat/contracts";
-import type { Queryable, Transaction } from "../../platform/db/index.js";
+import { deferWrite, type Queryable, type Transaction } from "../../platform/db/index.js";
 
 /** A notifications row as stored. */
 export interface NotificationRow extends Record<string, unknown> {
@@ -41,29 +42,46 @@ export async function insertNotifications(
   return rows;
 }
 
-/** Stores notifications each with its own user and content, in the order given. */
-export async function insertNotificationRows(
+/**
+ * Stores notifications each with its own user and content, written with the transaction's deferred writes
+ * (one statement at commit: nothing in the transaction reads them back). The rows are built here, ids and
+ * creation time included, and returned as they will be stored.
+ */
+export function insertNotificationRows(
   tx: Transaction,
   rows: readonly (NotificationContent & { userId: string })[],
-): Promise<NotificationRow[]> {
+  now = new Date(),
+): NotificationRow[] {
   if (rows.length === 0) return [];
-  const inserted = await tx.query<NotificationRow>(
-    `INSERT INTO notifications (user_id, type, title, body, priority, data)
-     SELECT v.user_id, v.type, v.title, v.body, v.priority, v.data::jsonb
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
-         WITH ORDINALITY AS v(user_id, type, title, body, priority, data, ord)
-      ORDER BY v.ord
-     RETURNING *`,
+  const records: NotificationRow[] = rows.map((r) => ({
+    id: randomUUID(),
+    user_id: r.userId,
+    type: r.type,
+    title: r.title,
+    body: r.body,
+    priority: r.priority,
+    data: r.data,
+    read_at: null,
+    created_at: now,
+  }));
+  deferWrite(
+    tx,
+    `INSERT INTO notifications (id, user_id, type, title, body, priority, data, created_at)
+     SELECT v.id, v.user_id, v.type, v.title, v.body, v.priority, v.data::jsonb, $8::timestamptz
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+         AS v(id, user_id, type, title, body, priority, data)`,
     [
-      rows.map((r) => r.userId),
-      rows.map((r) => r.type),
-      rows.map((r) => r.title),
-      rows.map((r) => r.body),
-      rows.map((r) => r.priority),
-      rows.map((r) => JSON.stringify(r.data)),
+      records.map((r) => r.id),
+      records.map((r) => r.user_id),
+      records.map((r) => r.type),
+      records.map((r) => r.title),
+      records.map((r) => r.body),
+      records.map((r) => r.priority),
+      records.map((r) => JSON.stringify(r.data)),
+      now.toISOString(),
     ],
   );
-  return inserted.rows;
+  return records;
 }
 
 /** A user's notifications, newest first, after the (created_at, id) cursor; unread only when asked. */

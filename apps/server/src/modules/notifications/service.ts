@@ -67,7 +67,7 @@ export async function notifyMany(
   inputs: readonly NotificationInput[],
 ): Promise<Notification[]> {
   if (inputs.length === 0) return [];
-  const rows = await repo.insertNotificationRows(
+  const rows = repo.insertNotificationRows(
     tx,
     inputs.map((input) => ({
       userId: input.userId,

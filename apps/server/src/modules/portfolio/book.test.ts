@@ -86,4 +86,19 @@ describe.each(engines)("portfolio book on %s", (engine) => {
     const rows = await disposals(userId);
     expect(rows.every((r) => r.lot_id !== null)).toBe(true);
   });
+  it("a book being created is waited for too: the first recordings of a new user serialize", async () => {
+    // No book yet: every one of these transactions creates it or finds the one another is creating.
+    const userId = await newUser();
+    const deposit = activity("in", { kind: "deposit", quantity: 10n, usdCents: 100n, occurredAt: day(1) });
+    const sells = Array.from({ length: 10 }, (_, i) =>
+      activity(`sell-${i}`, { kind: "sell", quantity: 1n, usdCents: 20n, occurredAt: day(2) }),
+    );
+    await Promise.all([deposit, ...sells].map((a) => record(userId, [a])));
+    expect(await lotSums(t.db, userId)).toEqual([
+      { asset: "BTC", lotQuantity: 0n, lotCost: 0n, realized: 100n },
+    ]);
+    const rows = await disposals(userId);
+    expect(rows).toHaveLength(10);
+    expect(rows.every((r) => r.lot_id !== null)).toBe(true);
+  });
 });

@@ -1,12 +1,11 @@
 import type { Transaction } from "../../platform/db/index.js";
 import { type Activity, applyActivities, compareActivities, type Disposal, type Lot } from "./fifo.js";
-import { deleteDerived, insertDisposals, openLots, saveLots } from "./lots-repo.js";
+import { deleteDerived, insertDisposals, saveLots, startingPoints } from "./lots-repo.js";
 import {
   type FreshStart,
   type Holding,
   holdingActivities,
   insertActivities,
-  lateHoldings,
   lockBooks,
   type NewActivity,
   setApplied,
@@ -44,12 +43,10 @@ export async function recordLockedActivities(
   if (fresh.size === 0) return new Set();
   for (const added of fresh.values()) added.sort(compareActivities);
   const starts = freshStarts(fresh);
-  const late = new Set((await lateHoldings(tx, starts)).map(holdingKey));
-  const replayed = starts.filter((s) => late.has(holdingKey(s)));
-  const open = await openLots(
-    tx,
-    starts.filter((s) => !late.has(holdingKey(s))),
-  );
+  const points = await startingPoints(tx, starts);
+  const late = new Set(points.late.map(holdingKey));
+  const replayed = points.late;
+  const open = points.open;
   await deleteDerived(tx, replayed);
   const histories = await holdingActivities(tx, replayed);
 

@@ -1,7 +1,7 @@
 import type { Asset } from "@softchat/contracts";
 import { type Queryable, writeAtCommit } from "../../platform/db/index.js";
 import type { ActivityKind, Disposal, Lot } from "./fifo.js";
-import { flatten, groupByUser, type Holding } from "./repo.js";
+import { type FreshStart, flatten, groupByUser, type Holding } from "./repo.js";
 
 /** The SQL of the lots and disposals derived from the activities (0024_portfolio.sql), many users at once. */
 
@@ -39,17 +39,46 @@ const holdingParams = (holdings: readonly Holding[]) => [
   holdings.map((h) => h.asset),
 ];
 
-/** The open lots of the holdings, per user (in no particular order: FIFO sorts them). */
-export async function openLots(q: Queryable, holdings: readonly Holding[]): Promise<Map<string, Lot[]>> {
-  if (holdings.length === 0) return new Map();
-  const { rows } = await q.query<LotRow & { user_id: string }>(
-    `SELECT l.user_id, l.id, l.asset, l.source, l.opened_at, l.open_position, l.quantity, l.cost_cents,
-            l.remaining_quantity, l.remaining_cost_cents, l.closed_at
-       FROM unnest($1::uuid[], $2::text[]) AS h(user_id, asset)
-       JOIN portfolio_lots l ON l.user_id = h.user_id AND l.asset = h.asset AND l.closed_at IS NULL`,
-    holdingParams(holdings),
+/**
+ * Where each holding's new activities start from, in one read. A holding is late when an activity recorded
+ * before this transaction comes after its `earliest`: its new activities arrived late, and its lots must be
+ * replayed. Activities after `earliest` are counted, and those just recorded (`othersRecorded`, all after
+ * it) taken off, so no assumption about positions is made. The others come with their open lots, per user
+ * (in no particular order: FIFO sorts them).
+ */
+export async function startingPoints(
+  q: Queryable,
+  starts: readonly FreshStart[],
+): Promise<{ late: Holding[]; open: Map<string, Lot[]> }> {
+  if (starts.length === 0) return { late: [], open: new Map() };
+  const { rows } = await q.query<
+    { user_id: string; holding_asset: Asset; late: boolean } & ({ id: null } | LotRow)
+  >(
+    `SELECT h.user_id, h.asset AS holding_asset, h.late, l.id, l.asset, l.source, l.opened_at, l.open_position,
+            l.quantity, l.cost_cents, l.remaining_quantity, l.remaining_cost_cents, l.closed_at
+       FROM (SELECT h.user_id, h.asset,
+                    (SELECT count(*) FROM portfolio_activities a
+                      WHERE a.user_id = h.user_id AND a.asset = h.asset
+                        AND (a.occurred_at, a.position) > (h.occurred_at, h.position)) > h.others AS late
+               FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::bigint[], $5::int[])
+                 AS h(user_id, asset, occurred_at, position, others)) h
+       LEFT JOIN portfolio_lots l
+         ON NOT h.late AND l.user_id = h.user_id AND l.asset = h.asset AND l.closed_at IS NULL`,
+    [
+      starts.map((s) => s.userId),
+      starts.map((s) => s.asset),
+      starts.map((s) => s.earliest.occurredAt.toISOString()),
+      starts.map((s) => s.earliest.position.toString()),
+      starts.map((s) => s.othersRecorded),
+    ],
   );
-  return groupByUser(rows.map((r): [string, Lot] => [r.user_id, lotOf(r)]));
+  const late: Holding[] = [];
+  const lots: Array<[string, Lot]> = [];
+  for (const r of rows) {
+    if (r.late) late.push({ userId: r.user_id, asset: r.holding_asset });
+    else if (r.id !== null) lots.push([r.user_id, lotOf(r as LotRow)]);
+  }
+  return { late, open: groupByUser(lots) };
 }
 
 /** Drops the lots and disposals of the holdings, to replay their activities. */

@@ -43,8 +43,10 @@ export function groupByUser<T>(pairs: Iterable<[string, T]>): Map<string, T[]> {
 
 /**
  * Locks the books of `userIds` (creating those not kept yet) for the rest of the transaction: one writer
- * per user, on any node. Both statements go in user id order, so two transactions locking overlapping sets
- * of users wait for each other instead of deadlocking.
+ * per user, on any node. One statement in user id order, so two transactions locking overlapping sets of
+ * users wait for each other instead of deadlocking. The no-op update is what locks a book that exists; and
+ * unlike a SELECT ... FOR UPDATE in the same statement, ON CONFLICT also finds (and waits for) a book that
+ * another transaction is creating.
  */
 export async function lockBooks(q: Queryable, userIds: Iterable<string>): Promise<void> {
   const ids = [...new Set(userIds)].sort();
@@ -52,11 +54,7 @@ export async function lockBooks(q: Queryable, userIds: Iterable<string>): Promis
   await q.query(
     `INSERT INTO portfolio_books (user_id)
      SELECT u.user_id FROM unnest($1::uuid[]) AS u(user_id) ORDER BY u.user_id
-     ON CONFLICT (user_id) DO NOTHING`,
-    [ids],
-  );
-  await q.query(
-    "SELECT user_id FROM portfolio_books WHERE user_id = ANY($1::uuid[]) ORDER BY user_id FOR UPDATE",
+     ON CONFLICT (user_id) DO UPDATE SET updated_at = portfolio_books.updated_at`,
     [ids],
   );
 }
@@ -151,31 +149,6 @@ export async function insertActivities(
 export interface FreshStart extends Holding {
   earliest: Activity;
   othersRecorded: number;
-}
-
-/**
- * The holdings where an activity recorded before this transaction comes after `earliest`: their new
- * activities arrived late, and their lots must be replayed. Activities after `earliest` are counted, and
- * those just recorded (`othersRecorded`, all after it) taken off, so no assumption about positions is made.
- */
-export async function lateHoldings(q: Queryable, starts: readonly FreshStart[]): Promise<Holding[]> {
-  if (starts.length === 0) return [];
-  const { rows } = await q.query<{ user_id: string; asset: Asset }>(
-    `SELECT h.user_id, h.asset
-       FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::bigint[], $5::int[])
-         AS h(user_id, asset, occurred_at, position, others)
-      WHERE (SELECT count(*) FROM portfolio_activities a
-              WHERE a.user_id = h.user_id AND a.asset = h.asset
-                AND (a.occurred_at, a.position) > (h.occurred_at, h.position)) > h.others`,
-    [
-      starts.map((s) => s.userId),
-      starts.map((s) => s.asset),
-      starts.map((s) => s.earliest.occurredAt.toISOString()),
-      starts.map((s) => s.earliest.position.toString()),
-      starts.map((s) => s.othersRecorded),
-    ],
-  );
-  return rows.map((r) => ({ userId: r.user_id, asset: r.asset }));
 }
 
 /** Every activity of the holdings, per user, in the order they apply. */

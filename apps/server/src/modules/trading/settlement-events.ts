@@ -54,9 +54,14 @@ export async function announceSettlement(
   const filled = settled.orders.filter((s) => s.lots > 0);
   if (filled.length > 0) {
     const at = new Date().toISOString();
-    await ctx.outbox.publish(tx, FILLS_SETTLED_TOPIC, {
-      fills: filled.map((s) => fillState(pair, s.order, at)),
-    });
+    // Delivered by this node right after the commit: no claim and no delivered mark per batch (the marks
+    // go in bulk), and a node that dies first leaves the event to a poller once its lease runs out.
+    await ctx.outbox.publish(
+      tx,
+      FILLS_SETTLED_TOPIC,
+      { fills: filled.map((s) => fillState(pair, s.order, at)) },
+      { deliverHere: true },
+    );
   }
   const notices: NotificationInput[] = [];
   for (const s of settled.orders) {

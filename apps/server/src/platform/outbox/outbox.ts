@@ -27,8 +27,10 @@ export interface OutboxOptions {
 
 export interface PublishOptions {
   /**
-   * Deliver from this node, right after the commit, instead of through a claim. For latency-sensitive events
-   * (chat fan-out). Delivery is still at least once: the row stays in the table until marked delivered.
+   * Deliver from this node, right after the commit, instead of through a claim: for latency-sensitive or
+   * frequent events (chat fan-out, trading fills), it saves the claim and the delivered mark of each event.
+   * Delivery is still at least once: the row stays in the table until marked delivered. Events delivered
+   * here run side by side, not one after another, so their handlers must not rely on publish order.
    */
   deliverHere?: boolean;
 }
