@@ -9,6 +9,7 @@
  *
  *   npm run bench -- orders [--users=200] [--rate=2000] [--duration=10] [--warmup=2] [--pairs=BTC-USD,ETH-USD,SOFT-USD] [--pglite]
  *   [--profile=DIR]  (writes a V8 CPU profile of the server to DIR, to see where its time goes)
+ *   BENCH_NODE_FLAGS="..."  (more Node flags for the server, to compare runtime settings)
  *   [--nodes=N]  (N Softchat nodes on the same database and Redis, as a scaled deployment runs them; trader
  *                 pairs are spread over them, for both HTTP and sockets; PostgreSQL only)
  */
@@ -156,7 +157,12 @@ async function main(): Promise<void> {
   const deployment = await prepareDeployment(USERS, PGLITE);
   progress(`database ready (${deployment.engine}), ${USERS} traders`);
   const script = await bundleServer();
-  const profile = PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+  const nodeFlags = [
+    // As `npm start` and the Dockerfile run the server.
+    "--max-semi-space-size=64",
+    ...(PROFILE_DIR ? ["--cpu-prof", `--cpu-prof-dir=${PROFILE_DIR}`] : []),
+    ...(process.env.BENCH_NODE_FLAGS?.split(" ").filter(Boolean) ?? []),
+  ];
   const nodeEnv = {
     ...deployment.env,
     NODE_ENV: "production",
@@ -178,7 +184,7 @@ async function main(): Promise<void> {
       const dataDir = NODES > 1 ? join(deployment.env.DATA_DIR ?? "", `node${n}`) : deployment.env.DATA_DIR;
       if (dataDir) mkdirSync(dataDir, { recursive: true });
       servers.push(
-        await startChild([...profile, script], { ...nodeEnv, ...(dataDir ? { DATA_DIR: dataDir } : {}) }),
+        await startChild([...nodeFlags, script], { ...nodeEnv, ...(dataDir ? { DATA_DIR: dataDir } : {}) }),
       );
     }
   } catch (err) {
