@@ -204,6 +204,16 @@ export const configSchema = z.object({
    * provider never acknowledged is failed with its funds returned. Checked every WALLET_HOLD_SWEEP_MS.
    */
   WALLET_WITHDRAWAL_RECOVERY_MS: z.coerce.number().int().min(0).max(86_400_000).default(60_000),
+  /**
+   * How long delivered outbox events are kept, in hours, before the hourly prune deletes them (events not
+   * yet delivered are never pruned).
+   */
+  OUTBOX_RETENTION_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 365)
+    .default(72),
   /** How long Idempotency-Key records are kept, in hours (at least 24). */
   IDEMPOTENCY_TTL_HOURS: z.coerce
     .number()

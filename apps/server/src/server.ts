@@ -2,6 +2,7 @@ import { buildApp } from "./app.js";
 import type { Config } from "./config.js";
 import { createPlatform, type Platform, type PlatformOptions } from "./platform/bootstrap.js";
 import type { App } from "./platform/http/app-type.js";
+import { startOutboxPrune } from "./platform/outbox/index.js";
 
 export interface RunningServer {
   app: App;
@@ -25,6 +26,7 @@ export async function startServer(config: Config, options: PlatformOptions = {})
     throw err;
   }
   platform.outbox.start();
+  startOutboxPrune(platform, config.OUTBOX_RETENTION_HOURS);
   await platform.jobs.start();
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.PORT;

@@ -9,6 +9,7 @@ import type { Database } from "../db/index.js";
 import { openPglite } from "../db/pglite.js";
 import { openPostgres } from "../db/postgres.js";
 import { Outbox, type OutboxEvent, type OutboxOptions } from "./outbox.js";
+import { pruneDeliveredEvents } from "./prune.js";
 
 const silent = pino({ level: "silent" });
 
@@ -307,5 +308,24 @@ describe.each(engines)("outbox (%s)", (engine) => {
     await allDelivered(dbA);
     expect(deliveries).toHaveLength(40);
     expect(new Set(deliveries).size).toBe(40);
+  });
+  it("prunes events delivered before the retention window, oldest first in batches, and keeps undelivered ones", async () => {
+    const db = await freshDatabase();
+    const insert = (deliveredHoursAgo: number | null, createdHoursAgo: number) =>
+      db.query(
+        `INSERT INTO outbox (topic, payload, created_at, delivered_at)
+         VALUES ('thing.happened', '{}', now() - ($1::int * interval '1 hour'),
+                 CASE WHEN $2::int IS NULL THEN NULL ELSE now() - ($2::int * interval '1 hour') END)`,
+        [createdHoursAgo, deliveredHoursAgo],
+      );
+    for (let i = 0; i < 7; i++) await insert(100, 101);
+    await insert(null, 200); // never delivered: kept, however old
+    await insert(10, 11); // delivered inside the window
+    expect(await pruneDeliveredEvents(db, 72, 3)).toBe(7);
+    const { rows } = await db.query<{ delivered: boolean }>(
+      "SELECT delivered_at IS NOT NULL AS delivered FROM outbox ORDER BY id",
+    );
+    expect(rows).toEqual([{ delivered: false }, { delivered: true }]);
+    expect(await pruneDeliveredEvents(db, 72, 3)).toBe(0);
   });
 });
