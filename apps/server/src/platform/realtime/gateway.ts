@@ -138,15 +138,17 @@ export class RealtimeGateway {
       });
       this.adapterClient.on("error", (err) => this.logger.warn({ err }, "socket adapter redis error"));
       const base = `${config.REDIS_PREFIX}socket.io`;
-      this.io.adapter(
-        createAdapter(this.adapterClient, {
-          streamName: base,
-          channelPrefix: base,
-          sessionKeyPrefix: `${config.REDIS_PREFIX}sio:session:`,
-          // Short blocking reads so a closing node lets go of Redis quickly.
-          blockTimeInMs: 1000,
-        }),
-      );
+      const streams = createAdapter(this.adapterClient, {
+        streamName: base,
+        channelPrefix: base,
+        sessionKeyPrefix: `${config.REDIS_PREFIX}sio:session:`,
+        // Short blocking reads so a closing node lets go of Redis quickly.
+        blockTimeInMs: 1000,
+      });
+      // A plain function, not an arrow: Socket.IO calls the adapter factory with `new`.
+      this.io.adapter(function streamsAdapter(nsp: Parameters<typeof streams>[0]) {
+        return skipOwnEntries(streams(nsp));
+      });
     }
     const deps: HandshakeDeps = {
       tokens: ctx.tokens,
@@ -247,4 +249,23 @@ export class RealtimeGateway {
       }
     }
   }
+}
+
+/**
+ * Every node reads back the stream entries it wrote itself, and the adapter decodes each one before
+ * dropping it as its own (the cluster adapter's first check). On a busy node that is most entries: drop
+ * them by their `uid` before the JSON is parsed.
+ */
+function skipOwnEntries<A extends object>(adapter: A): A {
+  const raw = adapter as A & {
+    uid?: string;
+    onRawMessage?: (message: { uid?: string }, offset: string) => void;
+  };
+  const onRawMessage = raw.onRawMessage;
+  if (typeof onRawMessage !== "function" || typeof raw.uid !== "string") return adapter;
+  raw.onRawMessage = (message, offset) => {
+    if (message.uid === raw.uid) return;
+    onRawMessage.call(adapter, message, offset);
+  };
+  return adapter;
 }
