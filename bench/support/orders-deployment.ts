@@ -9,11 +9,11 @@ import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
-import { Redis } from "ioredis";
 import type { Database } from "../../apps/server/src/platform/db/index.js";
 import { migrate } from "../../apps/server/src/platform/db/migrate.js";
 import { openPglite } from "../../apps/server/src/platform/db/pglite.js";
 import { openPostgres } from "../../apps/server/src/platform/db/postgres.js";
+import { dropRedisPrefix } from "./redis-keys.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 
@@ -99,16 +99,7 @@ export async function prepareDeployment(count: number, pglite: boolean): Promise
     cleanup: async () => {
       await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       await admin.close();
-      // The node's Redis keys go too (rate-limit counters, presence, the socket stream, queues): a run
-      // would otherwise leave thousands behind on a shared Redis.
-      const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
-      try {
-        for await (const keys of redis.scanStream({ match: `bench:${tag}:*`, count: 1000 })) {
-          if ((keys as string[]).length > 0) await redis.del(...(keys as string[]));
-        }
-      } finally {
-        redis.disconnect();
-      }
+      await dropRedisPrefix(redisUrl, `bench:${tag}:`);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
