@@ -45,7 +45,8 @@ export async function createTestDatabase(engine: Engine): Promise<TestDatabase> 
     db,
     engine,
     async cleanup() {
-      await db.close();
+      // A test server closes its database when it stops; closing it again must not skip the drop.
+      await db.close().catch(() => {});
       const dropper = await openPostgres({ url, poolSize: 1 });
       await dropper.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       await dropper.close();
