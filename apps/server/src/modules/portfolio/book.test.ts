@@ -86,6 +86,7 @@ describe.each(engines)("portfolio book on %s", (engine) => {
     const rows = await disposals(userId);
     expect(rows.every((r) => r.lot_id !== null)).toBe(true);
   });
+
   it("a book being created is waited for too: the first recordings of a new user serialize", async () => {
     // No book yet: every one of these transactions creates it or finds the one another is creating.
     const userId = await newUser();

@@ -43,10 +43,8 @@ export async function recordLockedActivities(
   if (fresh.size === 0) return new Set();
   for (const added of fresh.values()) added.sort(compareActivities);
   const starts = freshStarts(fresh);
-  const points = await startingPoints(tx, starts);
-  const late = new Set(points.late.map(holdingKey));
-  const replayed = points.late;
-  const open = points.open;
+  const { late: replayed, open } = await startingPoints(tx, starts);
+  const late = new Set(replayed.map(holdingKey));
   await deleteDerived(tx, replayed);
   const histories = await holdingActivities(tx, replayed);
 
