@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,7 +8,7 @@ import { Redis } from "ioredis";
 import { inject } from "vitest";
 import { openPglite } from "../src/platform/db/pglite.js";
 import { openPostgres } from "../src/platform/db/postgres.js";
-import { dropRedisKeys, type Engine } from "./harness.js";
+import { dropRedisKeys, type Engine, testRedisPrefix } from "./harness.js";
 
 const ENTRY = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 
@@ -94,7 +94,7 @@ export async function childServerEnv(
     url.searchParams.set("options", `-c search_path=${schema}`);
     env.DATABASE_URL = url.toString();
     if (process.env.TEST_REDIS_URL) env.REDIS_URL = process.env.TEST_REDIS_URL;
-    env.REDIS_PREFIX = `test:${randomUUID()}:`;
+    env.REDIS_PREFIX = testRedisPrefix();
   }
   return {
     env,

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,8 +10,13 @@ import { openPgliteFrom } from "./pglite-template.js";
 /**
  * Migrates one PGlite database per run and saves it as a dump: each test then loads its own copy in
  * ~0.4 s instead of creating and migrating a fresh one in ~2.5 s. Checks the CI databases are reachable.
+ * Every Redis prefix a test makes up starts with this run's own (`testRedisPrefix`); the teardown drops
+ * whatever is left under it, so a run leaves no keys on a shared Redis even where a suite's own cleanup
+ * does not reach (platforms started directly, nodes killed mid-test).
  */
-export default async function setup(project: TestProject): Promise<void> {
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const runPrefix = `test:${randomUUID().slice(0, 8)}:`;
+  project.provide("redisRunPrefix", runPrefix);
   const pg = await PGlite.create();
   await migrate(openPgliteFrom(pg));
   const dump = await pg.dumpDataDir("none");
@@ -45,10 +51,25 @@ export default async function setup(project: TestProject): Promise<void> {
       redis.disconnect();
     }
   }
+  return async () => {
+    const url = process.env.TEST_REDIS_URL;
+    if (!url) return;
+    const { Redis } = await import("ioredis");
+    const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+    try {
+      for await (const keys of redis.scanStream({ match: `${runPrefix}*`, count: 1000 })) {
+        const batch = keys as string[];
+        if (batch.length > 0) await redis.del(...batch);
+      }
+    } finally {
+      redis.disconnect();
+    }
+  };
 }
 
 declare module "vitest" {
   export interface ProvidedContext {
     pgliteTemplate: string;
+    redisRunPrefix: string;
   }
 }

@@ -73,7 +73,7 @@ export function testConfig(engine: Engine, overrides: Record<string, string> = {
     RATE_LIMIT_PAYMENTS: "100000/1m",
     RATE_LIMIT_IP: "100000/1m",
     RATE_LIMIT_SOCKET: "100000/1m",
-    REDIS_PREFIX: `test:${randomUUID()}:`,
+    REDIS_PREFIX: testRedisPrefix(),
     ...(engine === "postgres" && process.env.TEST_REDIS_URL ? { REDIS_URL: process.env.TEST_REDIS_URL } : {}),
     ...(engine === "postgres" && process.env.TEST_DATABASE_URL
       ? { DATABASE_URL: process.env.TEST_DATABASE_URL }
@@ -101,6 +101,11 @@ export interface TestResponse {
   headers: Headers;
   // biome-ignore lint/suspicious/noExplicitAny: test assertions read arbitrary JSON
   body: any;
+}
+
+/** A Redis key prefix of its own under this run's (dropped at the end of the run whatever happens). */
+export function testRedisPrefix(): string {
+  return `${inject("redisRunPrefix")}${randomUUID()}:`;
 }
 
 /** Starts a real Softchat node on a random port over a database of its own. Close it in afterEach/afterAll. */

@@ -6,7 +6,7 @@ import type { Database } from "../../src/platform/db/index.js";
 import { openPostgres } from "../../src/platform/db/postgres.js";
 import { type Node, startNode, stopNode } from "../cluster.js";
 import { createUser, type TestUser } from "../factories.js";
-import { dropRedisKeys, eventually, request } from "../harness.js";
+import { dropRedisKeys, eventually, request, testRedisPrefix } from "../harness.js";
 import { connectSocket, okData, type TestSocket } from "./socket-client.js";
 
 const DATABASE_URL = process.env.TEST_DATABASE_URL;
@@ -16,7 +16,7 @@ const SECRET = "two-nodes-secret-two-nodes-secret-0123456789";
 // Two real server processes on one PostgreSQL schema and one Redis: needs the CI databases.
 describe.skipIf(!DATABASE_URL || !REDIS_URL)("two nodes on one PostgreSQL and Redis", () => {
   // The nodes share this prefix; the suite drops it at the end.
-  const redisPrefix = `test:${randomUUID()}:`;
+  const redisPrefix = testRedisPrefix();
   const schema = `t2n_${randomBytes(5).toString("hex")}`;
   const sockets: TestSocket[] = [];
   let db: Database;

@@ -6,7 +6,7 @@ import type { Database } from "../../src/platform/db/index.js";
 import { openPostgres } from "../../src/platform/db/postgres.js";
 import { type Node, startNode, stopNode } from "../cluster.js";
 import { createUser, type TestUser } from "../factories.js";
-import { dropRedisKeys, eventually, request } from "../harness.js";
+import { dropRedisKeys, eventually, request, testRedisPrefix } from "../harness.js";
 import { tradingInvariants } from "./helpers.js";
 
 const DATABASE_URL = process.env.TEST_DATABASE_URL;
@@ -16,7 +16,7 @@ const SECRET = "failover-secret-failover-secret-0123456789";
 // Two real server processes on one PostgreSQL schema and one Redis: needs the CI databases.
 describe.skipIf(!DATABASE_URL || !REDIS_URL)("matching engine failover between two nodes", () => {
   // The nodes share this prefix; the suite drops it at the end.
-  const redisPrefix = `test:${randomUUID()}:`;
+  const redisPrefix = testRedisPrefix();
   const schema = `tfo_${randomBytes(5).toString("hex")}`;
   let db: Database;
   let nodes: Node[] = [];

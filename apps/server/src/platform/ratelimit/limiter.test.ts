@@ -1,7 +1,13 @@
-import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
-import { engines, eventually, startTestServer, type TestServer, testConfig } from "../../../test/harness.js";
+import {
+  engines,
+  eventually,
+  startTestServer,
+  type TestServer,
+  testConfig,
+  testRedisPrefix,
+} from "../../../test/harness.js";
 import { createLimiter } from "./index.js";
 
 describe.each(engines)("createLimiter on %s", (engine) => {
@@ -64,7 +70,7 @@ describe.each(engines)("createLimiter on %s", (engine) => {
   });
 
   it.runIf(engine === "postgres")("two nodes sharing a REDIS_PREFIX share the auth limit", async () => {
-    const shared = { RATE_LIMIT_AUTH: "5/15m", REDIS_PREFIX: `test:${randomUUID()}:` };
+    const shared = { RATE_LIMIT_AUTH: "5/15m", REDIS_PREFIX: testRedisPrefix() };
     const nodeA = await startTestServer(engine, shared);
     open.push(nodeA);
     const nodeB = await startTestServer(engine, shared);
