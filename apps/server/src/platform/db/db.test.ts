@@ -13,6 +13,29 @@ describe.each(engines)("database layer on %s", (engine) => {
     await t?.cleanup();
   });
 
+  it("passes arrays of text, numbers and nulls through exactly, whatever characters they hold", async () => {
+    t = await createTestDatabase(engine);
+    const texts = [
+      "plain",
+      'with "quotes"',
+      'back\\slash \\"',
+      "a,b",
+      "{braces}",
+      "NULL",
+      "",
+      " spaced ",
+      "ünïcödé ✓",
+      null,
+    ];
+    const numbers = [0, -12, 3.5, 12345678901234567890n, null];
+    const { rows } = await t.db.query<{ texts: Array<string | null>; numbers: Array<string | null> }>(
+      "SELECT $1::text[] AS texts, $2::numeric[]::text[] AS numbers",
+      [texts, numbers],
+    );
+    expect(rows[0]?.texts).toEqual(texts);
+    expect(rows[0]?.numbers).toEqual(["0", "-12", "3.5", "12345678901234567890", null]);
+  });
+
   it("commits a transaction's writes and runs after-commit hooks once", async () => {
     t = await createTestDatabase(engine);
     let hooks = 0;
