@@ -6,7 +6,7 @@ import type { Database } from "../../apps/server/src/platform/db/index.js";
 import { migrate } from "../../apps/server/src/platform/db/migrate.js";
 import { openPglite } from "../../apps/server/src/platform/db/pglite.js";
 import { openPostgres } from "../../apps/server/src/platform/db/postgres.js";
-import { dropRedisPrefix } from "../support/redis-keys.js";
+import { dropRedisPrefix } from "../../apps/server/test/redis-keys.js";
 
 /** Where the benchmarked node keeps its data, the environment that points it there, and its users. */
 export interface Deployment {

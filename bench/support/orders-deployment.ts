@@ -13,7 +13,7 @@ import type { Database } from "../../apps/server/src/platform/db/index.js";
 import { migrate } from "../../apps/server/src/platform/db/migrate.js";
 import { openPglite } from "../../apps/server/src/platform/db/pglite.js";
 import { openPostgres } from "../../apps/server/src/platform/db/postgres.js";
-import { dropRedisPrefix } from "./redis-keys.js";
+import { dropRedisPrefix } from "../../apps/server/test/redis-keys.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 
@@ -115,17 +115,27 @@ export function machineCpuSeconds(name: string): number {
   for (const pid of readdirSync("/proc")) {
     if (!/^\d+$/.test(pid)) continue;
     try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const open = stat.indexOf("(");
-      const close = stat.lastIndexOf(")");
-      if (stat.slice(open + 1, close) !== name) continue;
-      const fields = stat.slice(close + 2).split(" ");
-      total += (Number(fields[11]) + Number(fields[12])) / 100;
+      const stat = procStat(pid);
+      if (stat.command === name) total += stat.cpuSeconds;
     } catch {
       // The process ended while being read.
     }
   }
   return total;
+}
+
+/** A process's command and CPU seconds (user + system) from `/proc/<pid>/stat`. */
+function procStat(pid: string | number): { command: string; cpuSeconds: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // The command sits in parentheses and may hold spaces; the fields after it are space-separated.
+  const open = stat.indexOf("(");
+  const close = stat.lastIndexOf(")");
+  const fields = stat.slice(close + 2).split(" ");
+  // utime and stime are fields 14 and 15 of the line, in clock ticks (100 per second).
+  return {
+    command: stat.slice(open + 1, close),
+    cpuSeconds: (Number(fields[11]) + Number(fields[12])) / 100,
+  };
 }
 
 export interface ChildServer {
@@ -165,11 +175,7 @@ export function startChild(args: string[], env: Record<string, string>): Promise
       started = true;
       resolve({
         url: url ?? `http://127.0.0.1:${port}`,
-        cpuSeconds: () => {
-          const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-          // utime and stime are fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 per second).
-          return (Number(fields[11]) + Number(fields[12])) / 100;
-        },
+        cpuSeconds: () => procStat(child.pid ?? 0).cpuSeconds,
         stop: () => {
           child.off("exit", onExit);
           if (child.exitCode === null && child.signalCode === null) {

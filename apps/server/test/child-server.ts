@@ -4,11 +4,10 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Redis } from "ioredis";
 import { inject } from "vitest";
 import { openPglite } from "../src/platform/db/pglite.js";
 import { openPostgres } from "../src/platform/db/postgres.js";
-import { dropRedisKeys, type Engine, testRedisPrefix } from "./harness.js";
+import { type Engine, testRedisPrefix } from "./harness.js";
 
 const ENTRY = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 
@@ -104,11 +103,6 @@ export async function childServerEnv(
         const admin = await openPostgres({ url: pgUrl, poolSize: 1 });
         await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
         await admin.close();
-      }
-      const { REDIS_URL, REDIS_PREFIX } = env;
-      if (REDIS_URL && REDIS_PREFIX) {
-        const redis = new Redis(REDIS_URL);
-        await dropRedisKeys(redis, REDIS_PREFIX).finally(() => redis.disconnect());
       }
     },
   };

@@ -6,6 +6,7 @@ import { PGlite } from "@electric-sql/pglite";
 import type { TestProject } from "vitest/node";
 import { migrate } from "../src/platform/db/migrate.js";
 import { openPgliteFrom } from "./pglite-template.js";
+import { dropRedisPrefix } from "./redis-keys.js";
 
 /**
  * Migrates one PGlite database per run and saves it as a dump: each test then loads its own copy in
@@ -52,18 +53,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     }
   }
   return async () => {
-    const url = process.env.TEST_REDIS_URL;
-    if (!url) return;
-    const { Redis } = await import("ioredis");
-    const redis = new Redis(url, { maxRetriesPerRequest: 1 });
-    try {
-      for await (const keys of redis.scanStream({ match: `${runPrefix}*`, count: 1000 })) {
-        const batch = keys as string[];
-        if (batch.length > 0) await redis.del(...batch);
-      }
-    } finally {
-      redis.disconnect();
-    }
+    if (process.env.TEST_REDIS_URL) await dropRedisPrefix(process.env.TEST_REDIS_URL, runPrefix);
   };
 }
 

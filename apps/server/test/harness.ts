@@ -2,7 +2,6 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Redis } from "ioredis";
 import { inject } from "vitest";
 import { type Config, loadConfig } from "../src/config.js";
 import type { Database } from "../src/platform/db/index.js";
@@ -10,6 +9,9 @@ import { migrate } from "../src/platform/db/migrate.js";
 import { openPglite } from "../src/platform/db/pglite.js";
 import { openPostgres } from "../src/platform/db/postgres.js";
 import { type RunningServer, startServer } from "../src/server.js";
+import { dropRedisPrefix } from "./redis-keys.js";
+
+export { dropRedisKeys } from "./redis-keys.js";
 
 export type Engine = "pglite" | "postgres";
 
@@ -133,8 +135,7 @@ export async function startTestServer(
       rmSync(config.DATA_DIR, { recursive: true, force: true });
       // The prefix testConfig made up is this server's alone; one a test chose may be shared with other nodes.
       if (config.REDIS_URL && overrides.REDIS_PREFIX === undefined) {
-        const redis = new Redis(config.REDIS_URL);
-        await dropRedisKeys(redis, config.REDIS_PREFIX).finally(() => redis.disconnect());
+        await dropRedisPrefix(config.REDIS_URL, config.REDIS_PREFIX);
       }
     },
     request: (method, path, options) => request(server.url, method, path, options),
@@ -181,10 +182,4 @@ export async function eventually<T>(
       await new Promise((r) => setTimeout(r, intervalMs));
     }
   }
-}
-
-/** Deletes every Redis key under `prefix` (a test's own namespace on the shared CI Redis). */
-export async function dropRedisKeys(redis: Pick<Redis, "keys" | "del">, prefix: string): Promise<void> {
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length > 0) await redis.del(...keys);
 }

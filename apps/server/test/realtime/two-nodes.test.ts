@@ -1,12 +1,11 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTokenService } from "../../src/platform/auth/tokens.js";
 import type { Database } from "../../src/platform/db/index.js";
 import { openPostgres } from "../../src/platform/db/postgres.js";
 import { type Node, startNode, stopNode } from "../cluster.js";
 import { createUser, type TestUser } from "../factories.js";
-import { dropRedisKeys, eventually, request, testRedisPrefix } from "../harness.js";
+import { eventually, request, testRedisPrefix } from "../harness.js";
 import { connectSocket, okData, type TestSocket } from "./socket-client.js";
 
 const DATABASE_URL = process.env.TEST_DATABASE_URL;
@@ -15,8 +14,6 @@ const SECRET = "two-nodes-secret-two-nodes-secret-0123456789";
 
 // Two real server processes on one PostgreSQL schema and one Redis: needs the CI databases.
 describe.skipIf(!DATABASE_URL || !REDIS_URL)("two nodes on one PostgreSQL and Redis", () => {
-  // The nodes share this prefix; the suite drops it at the end.
-  const redisPrefix = testRedisPrefix();
   const schema = `t2n_${randomBytes(5).toString("hex")}`;
   const sockets: TestSocket[] = [];
   let db: Database;
@@ -51,7 +48,7 @@ describe.skipIf(!DATABASE_URL || !REDIS_URL)("two nodes on one PostgreSQL and Re
       DATABASE_URL: `${url}${separator}options=-c%20search_path%3D${schema}`,
       DATABASE_POOL_SIZE: "5",
       REDIS_URL: REDIS_URL ?? "",
-      REDIS_PREFIX: redisPrefix,
+      REDIS_PREFIX: testRedisPrefix(),
       RATE_LIMIT_AUTH: "100000/1m",
       RATE_LIMIT_API: "100000/1m",
       RATE_LIMIT_IP: "100000/1m",
@@ -85,10 +82,6 @@ describe.skipIf(!DATABASE_URL || !REDIS_URL)("two nodes on one PostgreSQL and Re
     const dropper = await openPostgres({ url: DATABASE_URL ?? "", poolSize: 1 });
     await dropper.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await dropper.close();
-    if (REDIS_URL) {
-      const redis = new Redis(REDIS_URL);
-      await dropRedisKeys(redis, redisPrefix).finally(() => redis.disconnect());
-    }
   }, 60_000);
 
   it("carries chat messages and typing between users connected to different nodes", async () => {

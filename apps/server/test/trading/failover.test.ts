@@ -1,12 +1,11 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTokenService } from "../../src/platform/auth/tokens.js";
 import type { Database } from "../../src/platform/db/index.js";
 import { openPostgres } from "../../src/platform/db/postgres.js";
 import { type Node, startNode, stopNode } from "../cluster.js";
 import { createUser, type TestUser } from "../factories.js";
-import { dropRedisKeys, eventually, request, testRedisPrefix } from "../harness.js";
+import { eventually, request, testRedisPrefix } from "../harness.js";
 import { tradingInvariants } from "./helpers.js";
 
 const DATABASE_URL = process.env.TEST_DATABASE_URL;
@@ -15,8 +14,6 @@ const SECRET = "failover-secret-failover-secret-0123456789";
 
 // Two real server processes on one PostgreSQL schema and one Redis: needs the CI databases.
 describe.skipIf(!DATABASE_URL || !REDIS_URL)("matching engine failover between two nodes", () => {
-  // The nodes share this prefix; the suite drops it at the end.
-  const redisPrefix = testRedisPrefix();
   const schema = `tfo_${randomBytes(5).toString("hex")}`;
   let db: Database;
   let nodes: Node[] = [];
@@ -37,7 +34,7 @@ describe.skipIf(!DATABASE_URL || !REDIS_URL)("matching engine failover between t
       DATABASE_URL: `${url}${separator}options=-c%20search_path%3D${schema}`,
       DATABASE_POOL_SIZE: "6",
       REDIS_URL: REDIS_URL ?? "",
-      REDIS_PREFIX: redisPrefix,
+      REDIS_PREFIX: testRedisPrefix(),
       RATE_LIMIT_AUTH: "100000/1m",
       RATE_LIMIT_API: "100000/1m",
       RATE_LIMIT_PAYMENTS: "100000/1m",
@@ -56,10 +53,6 @@ describe.skipIf(!DATABASE_URL || !REDIS_URL)("matching engine failover between t
     const dropper = await openPostgres({ url: DATABASE_URL ?? "", poolSize: 1 });
     await dropper.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
     await dropper.close();
-    if (REDIS_URL) {
-      const redis = new Redis(REDIS_URL);
-      await dropRedisKeys(redis, redisPrefix).finally(() => redis.disconnect());
-    }
   }, 60_000);
 
   const holderPid = async (pairId: string) => {
