@@ -157,6 +157,11 @@ export const configSchema = z.object({
   TRADING_INTAKE_LANES: z.coerce.number().int().min(1).max(32).default(1),
   /** Order intake group commit: most orders waiting for a batch; past it requests get 503 `unavailable`. */
   TRADING_INTAKE_QUEUE_MAX: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  /**
+   * How long fills settled on any pair are gathered into one portfolio transaction (ms): one per window
+   * rather than one per settlement batch. Holdings and `portfolio_update` lag the fills by about this much.
+   */
+  PORTFOLIO_FILLS_WINDOW_MS: z.coerce.number().int().min(0).max(1000).default(20),
   /** Most often a connected user's portfolio is revalued and pushed when prices move (ms). */
   PORTFOLIO_LIVE_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5000),
   /** Most order book updates sent per second per pair; changes in between are coalesced. */

@@ -248,27 +248,32 @@ describe.each(engines)("portfolio P&L on %s", (engine) => {
     });
   });
 
+  /** A `trading.fills_settled` payload: one USD-quoted buy of BTC, with its cumulative figures. */
+  const fillsOf = (userId: string, orderId: string, filledBase: string, quoteTotal: string) => ({
+    fills: [
+      {
+        orderId,
+        userId,
+        side: "buy",
+        base: "BTC",
+        quote: "USD",
+        filledBase,
+        quoteTotal,
+        at: new Date().toISOString(),
+      },
+    ],
+  });
+  const publishFills = (payload: unknown, deliverHere: boolean) =>
+    server.platform.db.transaction((tx) =>
+      server.platform.outbox.publish(tx, FILLS_SETTLED_TOPIC, payload, { deliverHere }),
+    );
+
   it("fills published on trading.fills_settled are recorded once, however often they are delivered", async () => {
     const frank = await createUser(server.platform);
     const orderId = randomUUID();
-    const fill = (filledBase: string, quoteTotal: string) => ({
-      fills: [
-        {
-          orderId,
-          userId: frank.id,
-          side: "buy",
-          base: "BTC",
-          quote: "USD",
-          filledBase,
-          quoteTotal,
-          at: new Date().toISOString(),
-        },
-      ],
-    });
-    const publish = (payload: unknown) =>
-      server.platform.db.transaction((tx) =>
-        server.platform.outbox.publish(tx, FILLS_SETTLED_TOPIC, payload),
-      );
+    const fill = (filledBase: string, quoteTotal: string) =>
+      fillsOf(frank.id, orderId, filledBase, quoteTotal);
+    const publish = (payload: unknown) => publishFills(payload, false);
     // Half filled for 30.32 (0.0005 BTC), then all of it for 60.65; the first state arrives again late.
     const lotCount = async () =>
       (await server.request("GET", "/api/trading/portfolio/lots", { token: frank.token })).body.items.length;
@@ -285,6 +290,41 @@ describe.each(engines)("portfolio P&L on %s", (engine) => {
       ["0.00050000", "30.33"],
       ["0.00050000", "30.32"],
     ]);
+  });
+
+  it("fills events settled together are recorded together, and one that cannot be recorded holds back no other", async () => {
+    const grace = await createUser(server.platform);
+    const orderId = randomUUID();
+    // Delivered by this node straight after each commit, as the pipeline's settlements are, so the three
+    // land in one portfolio batch, in whatever order they commit. One names a user who does not exist: it
+    // cannot be recorded.
+    const publish = (payload: unknown) => publishFills(payload, true);
+    const event = (userId: string, filledBase: string, quoteTotal: string, order = orderId) =>
+      fillsOf(userId, order, filledBase, quoteTotal);
+    const stranger = randomUUID();
+    await Promise.all([
+      publish(event(grace.id, "50000", "3032")),
+      publish(event(stranger, "10000", "600", randomUUID())),
+      publish(event(grace.id, "100000", "6065")),
+    ]);
+    // Half of the order, then all of it: the BTC of the whole order, at what the whole order cost.
+    const lots = await eventually(async () => {
+      const res = await server.request("GET", "/api/trading/portfolio/lots", { token: grace.token });
+      const items = res.body.items as Array<{ quantity: string; costBasis: string }>;
+      expect(items.reduce((sum, l) => sum + Math.round(Number(l.quantity) * 1e8), 0)).toBe(100_000);
+      return items;
+    });
+    expect(lots.reduce((sum, l) => sum + Math.round(Number(l.costBasis) * 100), 0)).toBe(6065);
+    // The two events of Grace never failed; the stranger's failed alone and waits for its retry.
+    await eventually(async () => {
+      const { rows } = await server.platform.db.query<{ user_id: string; failed: boolean }>(
+        `SELECT payload->'fills'->0->>'userId' AS user_id, last_error IS NOT NULL AS failed
+           FROM outbox WHERE topic = $1 AND payload->'fills'->0->>'userId' = ANY($2::text[]) ORDER BY id`,
+        [FILLS_SETTLED_TOPIC, [grace.id, stranger]],
+      );
+      expect(rows.filter((r) => r.failed).map((r) => r.user_id)).toEqual([stranger]);
+      expect(rows).toHaveLength(3);
+    });
   });
 
   it("shows your own portfolio only; an admin may read anyone's", async () => {

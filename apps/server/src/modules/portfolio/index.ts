@@ -22,7 +22,7 @@ export const portfolioModule: SoftchatModule = {
     const compute = (userIds: string[]) => portfoliosOf(ctx, prices, userIds);
     const live = new LivePortfolios(ctx, prices, compute, ctx.config.PORTFOLIO_LIVE_INTERVAL_MS);
     const onRecorded = (userId: string) => live.holdingsChanged(userId);
-    installTradingFills(ctx, prices, onRecorded);
+    installTradingFills(ctx, prices, onRecorded, ctx.config.PORTFOLIO_FILLS_WINDOW_MS);
     installWalletActivities(ctx, onRecorded);
     live.install();
     registerPortfolioRoutes(app, ctx, prices);

@@ -51,7 +51,12 @@ class PostgresDatabase implements Database {
     const before: Array<() => Promise<void>> = [];
     let broken = false;
     try {
-      await client.query("BEGIN");
+      // Not awaited: the client sends the callback's first statement the moment BEGIN is answered, rather
+      // than a turn of a busy event loop later. A failed BEGIN fails that statement too, and is rethrown.
+      const begun = client.query("BEGIN").then(
+        () => undefined,
+        (err: unknown) => err,
+      );
       const setIso = isolationSql(options?.isolation);
       if (setIso) await client.query(setIso);
       const tx: Transaction = {
@@ -64,6 +69,9 @@ class PostgresDatabase implements Database {
         const value = await fn(tx);
         await runBeforeCommit(before);
         return value;
+      }).finally(async () => {
+        const failed = await begun;
+        if (failed) throw failed;
       });
       await client.query("COMMIT");
       for (const hook of hooks) hook();
