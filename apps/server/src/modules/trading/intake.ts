@@ -249,11 +249,18 @@ async function writeBatch(trading: Trading, tx: Transaction, jobs: IntakeJob[]) 
     const req = { userId: job.actor.userId, key: job.key, scope: SCOPE, request: { body: job.body } };
     keyed.push({ index, req });
   });
-  const claimed = await claimMany(
-    tx,
-    keyed.map((k) => k.req),
-    owner,
-  );
+  // Sent together: the traders of every order are read, the few whose key is refused included.
+  const [claimed, users] = await Promise.all([
+    claimMany(
+      tx,
+      keyed.map((k) => k.req),
+      owner,
+    ),
+    getUserStates(
+      tx,
+      jobs.map((job) => job.actor.userId),
+    ),
+  ]);
   const alone = keyed.filter((_, k) => !claimed.has(k)).map((k) => k.index);
   const reqOf = new Map(keyed.filter((_, k) => claimed.has(k)).map((k) => [k.index, k.req]));
   const skip = new Set(alone);
@@ -262,10 +269,6 @@ async function writeBatch(trading: Trading, tx: Transaction, jobs: IntakeJob[]) 
   jobs.forEach((job, index) => {
     if (!skip.has(index)) batch.push({ index, planned: plan(job) });
   });
-  const users = await getUserStates(
-    tx,
-    batch.map((b) => b.planned.job.actor.userId),
-  );
   const resolved = resolveOps(
     batch.map(({ planned: p }) =>
       orderHoldOp({

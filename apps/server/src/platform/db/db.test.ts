@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestDatabase, engines, type TestDatabase } from "../../../test/harness.js";
+import { createTestDatabase, engines, eventually, type TestDatabase } from "../../../test/harness.js";
 import { startTcpProxy } from "../../../test/tcp-proxy.js";
 import { deferWrite, withDeferredWrites } from "./deferred-writes.js";
 import { migrate, readMigrations } from "./migrate.js";
@@ -95,6 +95,69 @@ describe.each(engines)("database layer on %s", (engine) => {
     expect(hooks).toBe(0);
   });
 
+  it("runs statements sent without waiting in the order sent, each with its own answer; after a failure none", async () => {
+    t = await createTestDatabase(engine);
+    await t.db.query("CREATE TABLE notes (id INT PRIMARY KEY)");
+    const answers = await t.db.transaction((tx) =>
+      Promise.all([
+        tx.query("INSERT INTO notes VALUES (1)"),
+        tx.query<{ n: number }>("SELECT count(*)::int AS n FROM notes"),
+        tx.query("INSERT INTO notes VALUES (2)"),
+        tx.query<{ n: number }>("SELECT count(*)::int AS n FROM notes"),
+      ]),
+    );
+    expect(answers.map((a) => a.rows[0]?.n)).toEqual([undefined, 1, undefined, 2]);
+    const settled: string[] = [];
+    await expect(
+      t.db.transaction((tx) =>
+        Promise.all(
+          [
+            "INSERT INTO notes VALUES (3)",
+            "INSERT INTO notes VALUES (1)",
+            "INSERT INTO notes VALUES (4)",
+          ].map((sql) =>
+            tx.query(sql).then(
+              () => settled.push("ok"),
+              (err) => {
+                settled.push("failed");
+                throw err;
+              },
+            ),
+          ),
+        ),
+      ),
+    ).rejects.toThrow();
+    // The duplicate key aborts the transaction: the insert after it fails too, and the one before is undone.
+    await eventually(() => expect(settled).toEqual(["ok", "failed", "failed"]));
+    const { rows } = await t.db.query<{ id: number }>("SELECT id FROM notes ORDER BY id");
+    expect(rows.map((r) => r.id)).toEqual([1, 2]);
+  });
+
+  it("a transaction whose COMMIT fails (a deferred constraint) is not committed, whatever its last statement", async () => {
+    t = await createTestDatabase(engine);
+    await t.db.query("CREATE TABLE notes (id INT PRIMARY KEY)");
+    await t.db.query(
+      "CREATE TABLE tags (note_id INT NOT NULL REFERENCES notes (id) DEFERRABLE INITIALLY DEFERRED, tag TEXT)",
+    );
+    let hooks = 0;
+    let last: unknown[] = [];
+    await expect(
+      t.db.transaction(async (tx) => {
+        await tx.query("INSERT INTO notes VALUES (1)");
+        // Names a note nobody wrote: only checked at COMMIT, which goes out right behind the last statement.
+        deferWrite(tx, "INSERT INTO tags VALUES ($1, $2)", [9, "orphan"]);
+        tx.afterCommit(() => hooks++);
+        tx.beforeCommit(async () => {
+          last = (await tx.queryLast("SELECT 1 AS one")).rows;
+        });
+      }),
+    ).rejects.toThrow();
+    expect(last).toEqual([{ one: 1 }]);
+    expect(hooks).toBe(0);
+    const { rows } = await t.db.query("SELECT id FROM notes");
+    expect(rows).toHaveLength(0);
+  });
+
   it("sends a transaction's deferred writes at commit as one statement, in front of a host statement if any", async () => {
     t = await createTestDatabase(engine);
     await t.db.query("CREATE TABLE notes (id INT PRIMARY KEY, body TEXT)");
@@ -104,6 +167,10 @@ describe.each(engines)("database layer on %s", (engine) => {
       query: (sql, params) => {
         sent.push(sql);
         return raw.query(sql, params);
+      },
+      queryLast: (sql, params) => {
+        sent.push(sql);
+        return raw.queryLast(sql, params);
       },
       afterCommit: (hook) => raw.afterCommit(hook),
       beforeCommit: (hook) => raw.beforeCommit(hook),

@@ -54,9 +54,17 @@ class PgliteDatabase implements Database {
     const result = await this.pg.transaction(async (raw: PgliteTx) => {
       const setIso = isolationSql(options?.isolation);
       if (setIso) await raw.query(setIso);
+      // Statements sent without waiting for the one before are run one after another, as PostgreSQL's
+      // client does: the embedded engine would interleave their protocol messages otherwise.
+      let previous: Promise<unknown> = Promise.resolve();
+      const query = <R extends Row>(sql: string, params?: readonly unknown[]) => {
+        const run = previous.then(() => raw.query<R>(sql, normalizeParams(params)));
+        previous = run.catch(() => undefined);
+        return run.then(wrap);
+      };
       const tx: Transaction = {
-        query: async <R extends Row>(sql: string, params?: readonly unknown[]) =>
-          wrap(await raw.query<R>(sql, normalizeParams(params))),
+        query,
+        queryLast: query,
         afterCommit: (hook) => hooks.push(hook),
         beforeCommit: (hook) => before.push(hook),
       };

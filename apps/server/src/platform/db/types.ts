@@ -19,6 +19,12 @@ export interface Session extends Queryable {
 
 export type Isolation = "read committed" | "repeatable read" | "serializable";
 
+/**
+ * An open transaction. Statements may be sent without waiting for the one before: they run in the order
+ * sent, each as soon as the previous is done (on PostgreSQL without waiting for this process to read the
+ * answer), so independent statements cost one wait instead of several. After a failed statement every
+ * later one of the transaction fails too.
+ */
 export interface Transaction extends Queryable {
   /** Runs `fn` once the transaction has committed; never on rollback. */
   afterCommit(fn: () => void): void;
@@ -27,6 +33,12 @@ export interface Transaction extends Queryable {
    * everything back): for writes gathered along the way and sent as one statement (the outbox's rows).
    */
   beforeCommit(fn: () => Promise<void>): void;
+  /**
+   * `query` for a before-commit hook's one statement, which nothing in the transaction may follow: when it
+   * is the last hook's, COMMIT is sent right behind it, so its locks go without waiting for this process
+   * to read the answer. Should it fail, the transaction rolls back as with `query`.
+   */
+  queryLast<T extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>>;
 }
 
 export interface TransactionOptions {

@@ -169,12 +169,15 @@ export class PairEngine {
           executed.push({ seq, events: this.engine.execute(commandFor(order, command.kind)) });
         }
         if (seq === last) return [];
-        if (!(await advanceSeq(tx, this.pair.pairId, this.epoch, last, seq))) {
-          throw new LeaseLostError(this.pair.pairId);
-        }
-        committedSeq = seq;
+        // The makers are locked in the same wait as the epoch check (a lost lease rolls both back).
         const makers = orderIdsOf(executed).filter((id) => !orders.has(id));
-        for (const [id, order] of await lockOrders(tx, makers)) orders.set(id, order);
+        const [advanced, makerOrders] = await Promise.all([
+          advanceSeq(tx, this.pair.pairId, this.epoch, last, seq),
+          lockOrders(tx, makers),
+        ]);
+        if (!advanced) throw new LeaseLostError(this.pair.pairId);
+        committedSeq = seq;
+        for (const [id, order] of makerOrders) orders.set(id, order);
         await settleBatch(this.ctx, tx, this.pair, executed, orders, numbered);
         return executed.flatMap((c) => c.events);
       });
