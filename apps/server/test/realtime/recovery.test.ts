@@ -70,6 +70,47 @@ describe.each(engines)("reconnecting clients (%s)", (engine) => {
     expect(received(device)).toEqual(["before", ...missed, "after"]);
   });
 
+  it("recovers from the middle of events fanned out together: the client gets exactly those after the last it saw", async () => {
+    const device = await connectSocket(server.url, bob.token);
+    sockets.push(device);
+    const offsets: string[] = [];
+    device.socket.onAny((event: string, ...args: unknown[]) => {
+      const offset = args.at(-1);
+      if (event === "balance_update" && typeof offset === "string") offsets.push(offset);
+    });
+    const assets = () => device.events("balance_update").map((e) => e.asset);
+    const { io } = server.platform.realtime;
+    const emit = (asset: string) =>
+      (io.to(`user:${bob.id}`).emit as (event: string, data: unknown) => boolean)("balance_update", {
+        asset,
+        available: "1",
+        pending: "0",
+        total: "1",
+      });
+    const stream = `${server.platform.config.REDIS_PREFIX}socket.io`;
+    const entries = async () => (server.platform.redis ? await server.platform.redis.xlen(stream) : 0);
+    const entriesBefore = await entries();
+    // One fan-out: a settled batch tells a trader of several balances at once.
+    emit("USD");
+    emit("BTC");
+    emit("ETH");
+    await eventually(() => expect(offsets).toHaveLength(3));
+    expect(new Set(offsets).size).toBe(3);
+    // Across nodes, the three went out as one stream entry.
+    if (server.platform.redis) expect(await entries()).toBe(entriesBefore + 1);
+
+    // The network drops when the client had taken in only the first of the three (the offset it resumes from).
+    (device.socket as unknown as { _lastOffset: string })._lastOffset = offsets[0] as string;
+    const connectionsBefore = server.platform.realtime.localConnections;
+    device.socket.io.engine.close();
+    await eventually(() => expect(server.platform.realtime.localConnections).toBe(connectionsBefore - 1));
+    emit("SOFT");
+    device.socket.connect();
+    await eventually(() => expect(device.socket.connected).toBe(true));
+    expect(device.socket.recovered).toBe(true);
+    await eventually(() => expect(assets()).toEqual(["USD", "BTC", "ETH", "BTC", "ETH", "SOFT"]));
+  });
+
   it("lets a client that could not recover catch up from its last message with ?after=, losing nothing", async () => {
     await newRoom();
     const first = await connectSocket(server.url, bob.token);

@@ -22,6 +22,7 @@ import {
 } from "./connection-registry.js";
 import { dispatchEvent, type EventHandler } from "./dispatch.js";
 import { type HandshakeDeps, handshake } from "./handshake.js";
+import { batchStreamBroadcasts } from "./stream-batches.js";
 import type { ConnectHook, DisconnectHook, SoftchatServer, SoftchatSocket } from "./types.js";
 
 /** The owner's figure; clients answer pings, so dead TCP connections are noticed within ~45 s. */
@@ -130,7 +131,7 @@ export class RealtimeGateway {
         config.REDIS_PREFIX,
         config.SOCKET_CONNECTION_TTL_MS,
       );
-      // Every emit is an XADD; those of one tick (a batch of order or balance events) share a write. The
+      // The broadcasts of one turn of the event loop go out as one stream entry (see stream-batches.ts). The
       // adapter reads the stream on a duplicate of this client, where its blocking XREAD waits alone.
       this.adapterClient = new Redis(config.REDIS_URL, {
         maxRetriesPerRequest: null,
@@ -138,16 +139,23 @@ export class RealtimeGateway {
       });
       this.adapterClient.on("error", (err) => this.logger.warn({ err }, "socket adapter redis error"));
       const base = `${config.REDIS_PREFIX}socket.io`;
+      const sessionKeyPrefix = `${config.REDIS_PREFIX}sio:session:`;
       const streams = createAdapter(this.adapterClient, {
         streamName: base,
         channelPrefix: base,
-        sessionKeyPrefix: `${config.REDIS_PREFIX}sio:session:`,
+        sessionKeyPrefix,
         // Short blocking reads so a closing node lets go of Redis quickly.
         blockTimeInMs: 1000,
       });
+      const batching = {
+        redis: this.adapterClient,
+        streamName: base,
+        sessionKeyPrefix,
+        sessionTtlMs: RECOVERY_WINDOW_MS,
+      };
       // A plain function, not an arrow: Socket.IO calls the adapter factory with `new`.
       this.io.adapter(function streamsAdapter(nsp: Parameters<typeof streams>[0]) {
-        return skipOwnEntries(streams(nsp));
+        return batchStreamBroadcasts(streams(nsp), batching);
       });
     }
     const deps: HandshakeDeps = {
@@ -249,23 +257,4 @@ export class RealtimeGateway {
       }
     }
   }
-}
-
-/**
- * Every node reads back the stream entries it wrote itself, and the adapter decodes each one before
- * dropping it as its own (the cluster adapter's first check). On a busy node that is most entries: drop
- * them by their `uid` before the JSON is parsed.
- */
-function skipOwnEntries<A extends object>(adapter: A): A {
-  const raw = adapter as A & {
-    uid?: string;
-    onRawMessage?: (message: { uid?: string }, offset: string) => void;
-  };
-  const onRawMessage = raw.onRawMessage;
-  if (typeof onRawMessage !== "function" || typeof raw.uid !== "string") return adapter;
-  raw.onRawMessage = (message, offset) => {
-    if (message.uid === raw.uid) return;
-    onRawMessage.call(adapter, message, offset);
-  };
-  return adapter;
 }
