@@ -120,6 +120,24 @@ describe.each(engines)("rate limits on %s", (engine) => {
     expect((await server.request("GET", "/health", { headers: from("192.0.2.2") })).status).toBe(200);
   });
 
+  it("a request the IP tier refuses spends nothing of the user's API allowance", async () => {
+    const server = await start({ RATE_LIMIT_IP: "3/1m", RATE_LIMIT_API: "5/1m", TRUST_PROXY: "true" });
+    const alice = await registerUser(server);
+    const me = (ip: string) =>
+      server.request("GET", "/api/auth/me", { token: alice.accessToken, headers: from(ip) });
+    expect((await me("192.0.2.7")).status).toBe(200);
+    expect((await me("192.0.2.7")).status).toBe(200);
+    expect((await me("192.0.2.7")).status).toBe(200);
+    // The IP is spent; these two are refused and cost Alice nothing.
+    expectRefused(await me("192.0.2.7"), 60);
+    expectRefused(await me("192.0.2.7"), 60);
+    // From another address she has 2 of her 5 left.
+    const next = await me("192.0.2.8");
+    expect(next.status).toBe(200);
+    expect(next.headers.get("x-ratelimit-limit")).toBe("5");
+    expect(next.headers.get("x-ratelimit-remaining")).toBe("1");
+  });
+
   it("the web app's own files do not spend the IP allowance, API calls do", async () => {
     const server = await start({ RATE_LIMIT_IP: "2/1m", TRUST_PROXY: "true" });
     for (const path of ["/", "/chat/123", "/assets/app.js", "/manifest.webmanifest", "/sw.js"]) {
