@@ -8,6 +8,10 @@ import type { Redis } from "ioredis";
  * session after a short disconnection. Here the broadcasts made in one turn of the event loop go into ONE
  * entry. Each packet's offset names its entry and its place in it (`<entry id>:<index>`), so a recovering
  * client gets exactly the packets after the last one it saw, even from the middle of an entry.
+ *
+ * Upgrading: nodes of a release without this code ignore batch entries, so while old and new nodes run side
+ * by side, sockets on old nodes miss the events new nodes fan out (their REST state is right; screens catch
+ * up on their next fetch or reconnection). Replace all nodes together, or accept that gap during the roll.
  */
 
 /** The adapter's message type for a broadcast (socket.io-adapter's MessageType.BROADCAST). */
@@ -146,10 +150,13 @@ export function batchStreamBroadcasts<A extends object>(adapter: A, options: Str
   a.restoreSession = async (pid, offset) => {
     const at = parseOffset(offset);
     if (!at) throw new Error("invalid offset");
-    const [session, found] = await Promise.all([
-      options.redis.getdel(options.sessionKeyPrefix + pid),
+    const key = options.sessionKeyPrefix + pid;
+    // GET and DEL in one MULTI rather than GETDEL, which Redis before 6.2 lacks (as the adapter does).
+    const [taken, found] = await Promise.all([
+      options.redis.multi().get(key).del(key).exec(),
       options.redis.xrange(options.streamName, at.id, at.id),
     ]);
+    const session = taken?.[0]?.[1] as string | null | undefined;
     if (!session || found.length === 0) throw new Error("session or offset not found");
     const restored: Session = { ...(JSON.parse(session) as Session), missedPackets: [] };
     // The entry of the last packet the client saw is read again for what followed it inside the entry.
