@@ -53,10 +53,6 @@ describe.each(engines)("recording batches of trading fills on %s", (engine) => {
           sent.push(sql);
           return tx.query<R>(sql, params);
         },
-        queryLast: <R extends Row>(sql: string, params?: readonly unknown[]) => {
-          sent.push(sql);
-          return tx.queryLast<R>(sql, params);
-        },
         afterCommit: (hook) => tx.afterCommit(hook),
         beforeCommit: (hook) => tx.beforeCommit(hook),
       };

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { createTestDatabase, engines, eventually, type TestDatabase } from "../../../test/harness.js";
 import { startTcpProxy } from "../../../test/tcp-proxy.js";
@@ -133,7 +134,7 @@ describe.each(engines)("database layer on %s", (engine) => {
     expect(rows.map((r) => r.id)).toEqual([1, 2]);
   });
 
-  it("a transaction whose COMMIT fails (a deferred constraint) is not committed, whatever its last statement", async () => {
+  it("a transaction whose COMMIT fails (a deferred constraint) is not committed and runs no after-commit hook", async () => {
     t = await createTestDatabase(engine);
     await t.db.query("CREATE TABLE notes (id INT PRIMARY KEY)");
     await t.db.query(
@@ -144,11 +145,11 @@ describe.each(engines)("database layer on %s", (engine) => {
     await expect(
       t.db.transaction(async (tx) => {
         await tx.query("INSERT INTO notes VALUES (1)");
-        // Names a note nobody wrote: only checked at COMMIT, which goes out right behind the last statement.
+        // Names a note nobody wrote: only checked at COMMIT, after every statement of the transaction passed.
         deferWrite(tx, "INSERT INTO tags VALUES ($1, $2)", [9, "orphan"]);
         tx.afterCommit(() => hooks++);
         tx.beforeCommit(async () => {
-          last = (await tx.queryLast("SELECT 1 AS one")).rows;
+          last = (await tx.query("SELECT 1 AS one")).rows;
         });
       }),
     ).rejects.toThrow();
@@ -167,10 +168,6 @@ describe.each(engines)("database layer on %s", (engine) => {
       query: (sql, params) => {
         sent.push(sql);
         return raw.query(sql, params);
-      },
-      queryLast: (sql, params) => {
-        sent.push(sql);
-        return raw.queryLast(sql, params);
       },
       afterCommit: (hook) => raw.afterCommit(hook),
       beforeCommit: (hook) => raw.beforeCommit(hook),
@@ -243,6 +240,41 @@ describe.each(engines)("database layer on %s", (engine) => {
 });
 
 const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
+
+describe.skipIf(!TEST_DATABASE_URL)("a PostgreSQL transaction's round trips", () => {
+  let t: TestDatabase | undefined;
+  afterEach(async () => {
+    await t?.cleanup();
+  });
+
+  it("sends the callback's first statement together with BEGIN, before BEGIN is answered", async () => {
+    t = await createTestDatabase("postgres");
+    const wire: string[] = [];
+    const watched = new WeakSet<pg.PoolClient>();
+    (t.db as unknown as { pool: pg.Pool }).pool.on("acquire", (client) => {
+      if (watched.has(client)) return;
+      watched.add(client);
+      const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+      (client as unknown as { query: unknown }).query = (...args: unknown[]) => {
+        const sql = typeof args[0] === "string" ? args[0] : (args[0] as { text: string }).text;
+        const word = sql.trim().split(/\s+/)[0] ?? "";
+        const answer = query(...args);
+        // Transactions use promises; the pool's own one-off queries (callbacks) are not watched.
+        if (!answer) return answer;
+        wire.push(`send ${word}`);
+        answer.then(
+          () => wire.push(`answer ${word}`),
+          () => wire.push(`error ${word}`),
+        );
+        return answer;
+      };
+    });
+    const { rows } = await t.db.transaction((tx) => tx.query<{ n: number }>("SELECT 1 AS n"));
+    expect(rows).toEqual([{ n: 1 }]);
+    expect(wire.indexOf("send SELECT")).toBeLessThan(wire.indexOf("answer BEGIN"));
+    expect(wire.filter((l) => l.startsWith("send"))).toEqual(["send BEGIN", "send SELECT", "send COMMIT"]);
+  });
+});
 
 describe.skipIf(!TEST_DATABASE_URL)("a lost PostgreSQL connection", () => {
   it("fails the transaction or lock session that was using it, not the process, and the pool recovers", async () => {

@@ -33,7 +33,7 @@ export function deferWrite(tx: Transaction, sql: string, params: readonly unknow
       return;
     }
     const combined = takeDeferredWrites(tx, null);
-    if (combined) await tx.queryLast(combined.sql, combined.params);
+    if (combined) await tx.query(combined.sql, combined.params);
   };
   tx.beforeCommit(flush);
 }

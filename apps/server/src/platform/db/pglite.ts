@@ -64,7 +64,6 @@ class PgliteDatabase implements Database {
       };
       const tx: Transaction = {
         query,
-        queryLast: query,
         afterCommit: (hook) => hooks.push(hook),
         beforeCommit: (hook) => before.push(hook),
       };

@@ -1,5 +1,5 @@
 import pg from "pg";
-import { assertOutsideTransaction, runInTransactionScope } from "./guard.js";
+import { assertOutsideTransaction, runBeforeCommit, runInTransactionScope } from "./guard.js";
 import { isolationSql, lockKey, normalizeParams } from "./params.js";
 import type { Database, QueryResult, Row, Session, Transaction, TransactionOptions } from "./types.js";
 
@@ -17,8 +17,8 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     max: options.poolSize,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
     types: { getTypeParser: textNumericParser },
-    // A transaction's statements sent without waiting (BEGIN, independent reads, COMMIT after the last
-    // write) go out together instead of one round trip each; each still gets its own answer or error.
+    // A transaction's statements sent without waiting (BEGIN and the first statement, independent reads)
+    // go out together instead of one round trip each; each still gets its own answer or error.
     pipeline: true,
   });
   // An idle client's connection dying must not crash the process; the pool replaces it.
@@ -52,10 +52,6 @@ class PostgresDatabase implements Database {
     const { client, lost } = await this.checkout();
     const hooks: Array<() => void> = [];
     const before: Array<() => Promise<void>> = [];
-    // Set while the last before-commit hook runs: its `queryLast` statement is the transaction's last, so
-    // COMMIT goes right behind it. Should that statement fail, the server turns the COMMIT into a rollback.
-    let lastHookRunning = false;
-    let commit: Promise<unknown> | undefined;
     let broken = false;
     try {
       // Not awaited: the callback's first statement goes out with BEGIN. A failed BEGIN is rethrown below.
@@ -65,41 +61,21 @@ class PostgresDatabase implements Database {
       );
       const setIso = isolationSql(options?.isolation);
       if (setIso) await client.query(setIso);
-      const send = (sql: string, params: readonly unknown[] | undefined, last: boolean) => {
-        if (commit) throw new Error("statement sent after the transaction's COMMIT");
-        const sent = client.query(sql, normalizeParams(params));
-        if (last && lastHookRunning) {
-          commit = client.query("COMMIT");
-          // Awaited below, once the hooks are done; a failure of the statement itself is what they rethrow.
-          commit.catch(() => {});
-        }
-        return sent;
-      };
       const tx: Transaction = {
         query: async <R extends Row>(sql: string, params?: readonly unknown[]) =>
-          wrap<R>(await send(sql, params, false)),
-        queryLast: async <R extends Row>(sql: string, params?: readonly unknown[]) =>
-          wrap<R>(await send(sql, params, true)),
+          wrap<R>(await client.query(sql, normalizeParams(params))),
         afterCommit: (hook) => hooks.push(hook),
-        beforeCommit: (hook) => {
-          if (commit) throw new Error("before-commit hook added after the transaction's COMMIT was sent");
-          before.push(hook);
-        },
+        beforeCommit: (hook) => before.push(hook),
       };
       const result = await runInTransactionScope(this, async () => {
         const value = await fn(tx);
-        // Hooks may add hooks while running; the last is whichever ends the list when it starts.
-        for (let i = 0; i < before.length; i++) {
-          lastHookRunning = i === before.length - 1;
-          await before[i]?.();
-          lastHookRunning = false;
-        }
+        await runBeforeCommit(before);
         return value;
       }).finally(async () => {
         const failed = await begun;
         if (failed) throw failed;
       });
-      await (commit ?? client.query("COMMIT"));
+      await client.query("COMMIT");
       for (const hook of hooks) hook();
       return result;
     } catch (err) {

@@ -33,12 +33,6 @@ export interface Transaction extends Queryable {
    * everything back): for writes gathered along the way and sent as one statement (the outbox's rows).
    */
   beforeCommit(fn: () => Promise<void>): void;
-  /**
-   * `query` for a before-commit hook's one statement, which nothing in the transaction may follow: when it
-   * is the last hook's, COMMIT is sent right behind it, so its locks go without waiting for this process
-   * to read the answer. Should it fail, the transaction rolls back as with `query`.
-   */
-  queryLast<T extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>>;
 }
 
 export interface TransactionOptions {

@@ -158,7 +158,7 @@ export class Outbox {
             ],
           },
     );
-    const { rows } = await tx.queryLast<{ id: string; created_at: Date }>(insert.sql, insert.params);
+    const { rows } = await tx.query<{ id: string; created_at: Date }>(insert.sql, insert.params);
     const written = rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
     tx.afterCommit(() => {
       events.forEach((e, i) => {
