@@ -111,6 +111,28 @@ describe.each(engines)("reconnecting clients (%s)", (engine) => {
     await eventually(() => expect(assets()).toEqual(["USD", "BTC", "ETH", "BTC", "ETH", "SOFT"]));
   });
 
+  it("delivers a fan-out larger than one stream entry holds in order, in as few entries as it needs", async () => {
+    const device = await connectSocket(server.url, bob.token);
+    sockets.push(device);
+    const { io } = server.platform.realtime;
+    const stream = `${server.platform.config.REDIS_PREFIX}socket.io`;
+    const entries = async () => (server.platform.redis ? await server.platform.redis.xlen(stream) : 0);
+    const entriesBefore = await entries();
+    // 501 events in one turn: a full entry of 500, then one more.
+    const assets = Array.from({ length: 501 }, (_, i) => `A${i}`);
+    for (const asset of assets) {
+      (io.to(`user:${bob.id}`).emit as (event: string, data: unknown) => boolean)("balance_update", {
+        asset,
+        available: "1",
+        pending: "0",
+        total: "1",
+      });
+    }
+    await eventually(() => expect(device.events("balance_update")).toHaveLength(501));
+    expect(device.events("balance_update").map((e) => e.asset)).toEqual(assets);
+    if (server.platform.redis) expect(await entries()).toBe(entriesBefore + 2);
+  });
+
   it("lets a client that could not recover catch up from its last message with ?after=, losing nothing", async () => {
     await newRoom();
     const first = await connectSocket(server.url, bob.token);

@@ -147,12 +147,7 @@ export class RealtimeGateway {
         // Short blocking reads so a closing node lets go of Redis quickly.
         blockTimeInMs: 1000,
       });
-      const batching = {
-        redis: this.adapterClient,
-        streamName: base,
-        sessionKeyPrefix,
-        sessionTtlMs: RECOVERY_WINDOW_MS,
-      };
+      const batching = { redis: this.adapterClient, streamName: base, sessionKeyPrefix };
       // A plain function, not an arrow: Socket.IO calls the adapter factory with `new`.
       this.io.adapter(function streamsAdapter(nsp: Parameters<typeof streams>[0]) {
         return batchStreamBroadcasts(streams(nsp), batching);

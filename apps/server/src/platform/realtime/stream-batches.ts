@@ -55,7 +55,10 @@ interface Session {
 /** The parts of a Redis Streams adapter instance this wraps (its own methods, replaced on the instance). */
 interface StreamsAdapter {
   uid: string;
-  nsp: { name: string };
+  nsp: {
+    name: string;
+    server: { opts: { connectionStateRecovery?: { maxDisconnectionDuration?: number } } };
+  };
   doPublish(message: ClusterMessage): Promise<string>;
   onRawMessage(raw: RawEntry, offset: string): void;
   onMessage(message: ClusterMessage, offset: string): void;
@@ -67,8 +70,6 @@ export interface StreamBatchOptions {
   redis: Redis;
   streamName: string;
   sessionKeyPrefix: string;
-  /** How long a disconnected client's session is kept (the server's maxDisconnectionDuration). */
-  sessionTtlMs: number;
 }
 
 /**
@@ -95,6 +96,8 @@ export function batchStreamBroadcasts<A extends object>(adapter: A, options: Str
   const flush = () => {
     const batch = pending;
     pending = [];
+    // A batch that filled up was sent at once; the turn's scheduled flush may then find nothing.
+    if (batch.length === 0) return;
     if (batch.length === 1) {
       const [one] = batch;
       if (one) publishOne(one.message).then(one.resolve, one.reject);
@@ -142,8 +145,10 @@ export function batchStreamBroadcasts<A extends object>(adapter: A, options: Str
   // Sessions are kept as JSON by this code on every node, so any node can restore what another persisted.
   a.persistSession = (session) => {
     const { missedPackets: _none, ...kept } = session;
+    const ttlMs = a.nsp.server.opts.connectionStateRecovery?.maxDisconnectionDuration ?? 0;
+    if (ttlMs <= 0) return;
     void options.redis
-      .set(options.sessionKeyPrefix + session.pid, JSON.stringify(kept), "PX", options.sessionTtlMs)
+      .set(options.sessionKeyPrefix + session.pid, JSON.stringify(kept), "PX", ttlMs)
       .catch(() => {});
   };
 
