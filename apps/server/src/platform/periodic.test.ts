@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { type Periodic, startPeriodic } from "./periodic.js";
+import { createTestDatabase, engines, eventually, type TestDatabase } from "../../test/harness.js";
+import type { Logger } from "./logger.js";
+import { type Periodic, startLockedCleanup, startPeriodic } from "./periodic.js";
 
 /** Every run a test left unfinished is finished after it, so stopping its task never hangs. */
 const unfinished = new Set<() => void>();
@@ -149,5 +151,47 @@ describe("startPeriodic", () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(runs.started).toBe(2);
     expect(runs.maxInFlight).toBe(1);
+  });
+});
+
+describe.each(engines)("startLockedCleanup on %s", (engine) => {
+  let t: TestDatabase | undefined;
+  afterEach(async () => {
+    await t?.cleanup();
+  });
+
+  it("deletes under its lock on every tick, logs what went, and stops on shutdown", async () => {
+    t = await createTestDatabase(engine);
+    const db = t.db;
+    await db.query("CREATE TABLE junk (id INT PRIMARY KEY)");
+    await db.query("INSERT INTO junk SELECT generate_series(1, 3)");
+    const shutdown: Array<() => Promise<void> | void> = [];
+    const info = vi.fn();
+    let runs = 0;
+    startLockedCleanup(
+      {
+        db,
+        logger: { info, error: vi.fn() } as unknown as Logger,
+        onShutdown: (fn) => shutdown.push(fn),
+      },
+      {
+        name: "junk cleanup",
+        lockKey: "test:junk-cleanup",
+        intervalMs: 20,
+        run: async (session) => {
+          runs++;
+          return (await session.query("DELETE FROM junk")).rowCount;
+        },
+      },
+    );
+    await eventually(() => expect(runs).toBeGreaterThanOrEqual(2));
+    expect((await db.query("SELECT id FROM junk")).rows).toEqual([]);
+    // Only the run that deleted something is logged.
+    expect(info).toHaveBeenCalledTimes(1);
+    expect(info).toHaveBeenCalledWith({ deleted: 3 }, "junk cleanup: 3 rows deleted");
+    for (const stop of shutdown) await stop();
+    await db.query("INSERT INTO junk VALUES (4)");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await db.query("SELECT id FROM junk")).rows).toEqual([{ id: 4 }]);
   });
 });

@@ -1,3 +1,5 @@
+import type { AppContext } from "./context.js";
+import type { Session } from "./db/index.js";
 import type { Logger } from "./logger.js";
 
 /** A background task started by `startPeriodic`. */
@@ -66,4 +68,35 @@ export function startPeriodic(task: PeriodicTask): Periodic {
       await active;
     },
   };
+}
+
+/** A clean-up of shared tables run by `startLockedCleanup`. */
+export interface LockedCleanup {
+  /** Names it in logs: "<name> failed", "<name>: N rows deleted". */
+  name: string;
+  /** The deployment-wide lock it runs under, so one node at a time does it. */
+  lockKey: string;
+  intervalMs: number;
+  /** Deletes what is due, on the lock's session; returns how many rows went. */
+  run(session: Session, signal: AbortSignal): Promise<number>;
+}
+
+/**
+ * Runs `cleanup` every `intervalMs` on one node at a time (under its lock), logs how many rows it deleted
+ * when any did, and stops on shutdown.
+ */
+export function startLockedCleanup(
+  ctx: Pick<AppContext, "db" | "logger" | "onShutdown">,
+  cleanup: LockedCleanup,
+): void {
+  const periodic = startPeriodic({
+    name: cleanup.name,
+    intervalMs: cleanup.intervalMs,
+    logger: ctx.logger,
+    run: async (signal) => {
+      const deleted = await ctx.db.withLock(cleanup.lockKey, (session) => cleanup.run(session, signal));
+      if (deleted > 0) ctx.logger.info({ deleted }, `${cleanup.name}: ${deleted} rows deleted`);
+    },
+  });
+  ctx.onShutdown(() => periodic.stop());
 }

@@ -1,5 +1,5 @@
 import type { AppContext } from "../context.js";
-import { startPeriodic } from "../periodic.js";
+import { startLockedCleanup } from "../periodic.js";
 import { purgeIdempotencyKeys } from "./store.js";
 
 /**
@@ -11,16 +11,10 @@ export function startIdempotencyPurge(
   ttlHours: number,
   intervalMs = 3_600_000,
 ): void {
-  const purge = startPeriodic({
+  startLockedCleanup(ctx, {
     name: "idempotency purge",
+    lockKey: "idempotency:purge",
     intervalMs,
-    logger: ctx.logger,
-    run: async () => {
-      const n = await ctx.db.withLock("idempotency:purge", (session) =>
-        purgeIdempotencyKeys(session, Math.max(24, ttlHours)),
-      );
-      if (n > 0) ctx.logger.info({ purged: n }, "idempotency keys purged");
-    },
+    run: (session) => purgeIdempotencyKeys(session, Math.max(24, ttlHours)),
   });
-  ctx.onShutdown(() => purge.stop());
 }

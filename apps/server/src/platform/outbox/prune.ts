@@ -1,6 +1,6 @@
 import type { AppContext } from "../context.js";
 import type { Queryable } from "../db/index.js";
-import { startPeriodic } from "../periodic.js";
+import { startLockedCleanup } from "../periodic.js";
 
 /** Rows deleted per statement, so one prune never holds a long transaction over a big table. */
 const PRUNE_BATCH = 5000;
@@ -39,16 +39,10 @@ export function startOutboxPrune(
   retentionHours: number,
   intervalMs = 3_600_000,
 ): void {
-  const prune = startPeriodic({
+  startLockedCleanup(ctx, {
     name: "outbox prune",
+    lockKey: "outbox:prune",
     intervalMs,
-    logger: ctx.logger,
-    run: async (signal) => {
-      const n = await ctx.db.withLock("outbox:prune", (session) =>
-        pruneDeliveredEvents(session, retentionHours, PRUNE_BATCH, signal),
-      );
-      if (n > 0) ctx.logger.info({ pruned: n }, "delivered outbox events pruned");
-    },
+    run: (session, signal) => pruneDeliveredEvents(session, retentionHours, PRUNE_BATCH, signal),
   });
-  ctx.onShutdown(() => prune.stop());
 }
