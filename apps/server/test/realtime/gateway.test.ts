@@ -1,3 +1,4 @@
+import type { Socket } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { emitAfterCommit } from "../../src/platform/outbox/index.js";
 import { createUser } from "../factories.js";
@@ -137,6 +138,50 @@ describe.each(engines)("socket gateway (%s)", (engine) => {
     const metrics = await server.request("GET", "/metrics");
     expect(String(metrics.body)).toMatch(/socket_events_total\{event="update_presence",outcome="ok"\} \d+/);
     expect(String(metrics.body)).toMatch(/socket_connections \d+/);
+  });
+
+  it("sends the events one turn emits to a connection in order, in a single TCP write", async () => {
+    const alice = await createUser(server.platform);
+    const phone = await open(alice.token);
+    const conn = [...server.platform.realtime.io.sockets.sockets.values()].find(
+      (s) => s.data.userId === alice.id,
+    )?.conn;
+    if (!conn) throw new Error("alice's connection is not on this node");
+    // The server's end of the WebSocket: every _write or _writev of a Node socket is one system call. Each
+    // records how many of the balance updates it carried (other events, such as presence, may interleave).
+    const tcp = (conn.transport as unknown as { socket: { _socket: Socket } }).socket._socket;
+    const perWrite: number[] = [];
+    const count = (chunks: unknown[]) =>
+      chunks.reduce<number>((n, c) => n + (String(c).match(/balance_update/g)?.length ?? 0), 0);
+    const write = tcp._write.bind(tcp);
+    tcp._write = (chunk, encoding, cb) => {
+      perWrite.push(count([chunk]));
+      write(chunk, encoding, cb);
+    };
+    const writev = tcp._writev?.bind(tcp);
+    tcp._writev = (chunks, cb) => {
+      perWrite.push(count(chunks.map((c) => c.chunk)));
+      writev?.(chunks, cb);
+    };
+
+    for (let i = 1; i <= 5; i++) {
+      server.platform.realtime.emit(`user:${alice.id}`, "balance_update", {
+        asset: "USD",
+        available: `${i}.00`,
+        pending: "0.00",
+        total: `${i}.00`,
+      });
+    }
+
+    await eventually(() => expect(phone.events("balance_update")).toHaveLength(5));
+    expect(phone.events("balance_update").map((e) => e.available)).toEqual([
+      "1.00",
+      "2.00",
+      "3.00",
+      "4.00",
+      "5.00",
+    ]);
+    expect(perWrite.filter((n) => n > 0)).toEqual([5]);
   });
 });
 

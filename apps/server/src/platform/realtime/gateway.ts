@@ -15,6 +15,7 @@ import type { z } from "zod";
 import type { Config } from "../../config.js";
 import type { AppContext } from "../context.js";
 import { createLimiter } from "../ratelimit/index.js";
+import { coalesceWrites } from "./coalesce-writes.js";
 import {
   type ConnectionRegistry,
   MemoryConnectionRegistry,
@@ -209,6 +210,7 @@ export class RealtimeGateway {
       });
     });
     this.io.attach(server);
+    this.io.engine.on("connection", coalesceWrites);
     this.heartbeat = setInterval(() => {
       const live = [...this.local.values()].map((s) => ({
         userId: s.data.userId,
