@@ -18,8 +18,8 @@ import { mkdirSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { createTokenService } from "../apps/server/src/platform/auth/tokens.js";
+import { bundleServer } from "./support/bundle.js";
 import {
-  bundleServer,
   type ChildServer,
   checkLedger,
   machineCpuSeconds,
@@ -172,7 +172,7 @@ async function offerOrders(
 async function main(): Promise<void> {
   const deployment = await prepareDeployment(USERS, PGLITE);
   progress(`database ready (${deployment.engine}), ${USERS} traders`);
-  const script = await bundleServer();
+  const script = await bundleServer("softchat-bench-orders");
   const nodeFlags = [
     // As `npm start` and the Dockerfile run the server.
     "--max-semi-space-size=64",

@@ -1,7 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { cpSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { build } from "esbuild";
+import { readFileSync } from "node:fs";
 import { root } from "./util.js";
 
 /** A server running as a child process, so the memory and CPU read are the server's alone. */
@@ -11,29 +9,6 @@ export interface ServerProcess {
   /** CPU time the process has used so far (user + system), in ms. */
   cpuMs(): number;
   stop(): Promise<void>;
-}
-
-/**
- * Bundles the server the way `npm run build` does, into node_modules/.cache (so its dependencies resolve):
- * it then starts in about a second instead of ten under tsx, and nothing in the tree is touched.
- */
-export async function bundleServer(): Promise<string> {
-  const dir = join(root, "node_modules/.cache/softchat-bench");
-  const pkg = JSON.parse(readFileSync(join(root, "apps/server/package.json"), "utf8")) as {
-    dependencies: Record<string, string>;
-  };
-  await build({
-    entryPoints: [join(root, "apps/server/src/main.ts")],
-    outfile: join(dir, "main.js"),
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    external: Object.keys(pkg.dependencies).filter((d) => !d.startsWith("@softchat/")),
-    logLevel: "warning",
-  });
-  cpSync(join(root, "apps/server/src/migrations"), join(dir, "migrations"), { recursive: true });
-  return join(dir, "main.js");
 }
 
 /** Starts a server as a child process and waits for the line that gives its port. */

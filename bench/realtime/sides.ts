@@ -4,8 +4,9 @@ import { Worker } from "node:worker_threads";
 import { io, type Socket } from "socket.io-client";
 import { createTokenService } from "../../apps/server/src/platform/auth/tokens.js";
 import { createClient, type SoftchatClient } from "../../packages/sdk/src/index.js";
+import { bundleServer } from "../support/bundle.js";
 import { benchLimits, prepareDatabase } from "./deployment.js";
-import { bundleServer, peerPort, type ServerProcess, softchatPort, spawnServer } from "./processes.js";
+import { peerPort, type ServerProcess, softchatPort, spawnServer } from "./processes.js";
 import type { ReceiverReport, ReceiverShare } from "./receivers.js";
 import { benchRealtime, pool, progress, root, until } from "./util.js";
 
@@ -117,7 +118,7 @@ export async function softchatSide(n: number, scaled: boolean, options: SideOpti
   const jwtSecret = randomBytes(32).toString("hex");
   const deployment = await prepareDatabase(N + 1, scaled);
   progress("database ready");
-  const bundle = await bundleServer();
+  const bundle = await bundleServer("softchat-bench");
   progress("server bundled");
   const profile = options.profileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}`] : [];
   const server = await spawnServer(

@@ -5,10 +5,9 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { build } from "esbuild";
 import type { Database } from "../../apps/server/src/platform/db/index.js";
 import { migrate } from "../../apps/server/src/platform/db/migrate.js";
 import { openPglite } from "../../apps/server/src/platform/db/pglite.js";
@@ -16,26 +15,6 @@ import { openPostgres } from "../../apps/server/src/platform/db/postgres.js";
 import { dropRedisPrefix } from "../../apps/server/test/redis-keys.js";
 
 const root = new URL("../..", import.meta.url).pathname;
-
-/** Bundles the server into node_modules/.cache (so its dependencies resolve); starts in about a second. */
-export async function bundleServer(): Promise<string> {
-  const dir = join(root, "node_modules/.cache/softchat-bench-orders");
-  const pkg = JSON.parse(readFileSync(join(root, "apps/server/package.json"), "utf8")) as {
-    dependencies: Record<string, string>;
-  };
-  await build({
-    entryPoints: [join(root, "apps/server/src/main.ts")],
-    outfile: join(dir, "main.js"),
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    external: Object.keys(pkg.dependencies).filter((d) => !d.startsWith("@softchat/")),
-    logLevel: "warning",
-  });
-  cpSync(join(root, "apps/server/src/migrations"), join(dir, "migrations"), { recursive: true });
-  return join(dir, "main.js");
-}
 
 export interface Deployment {
   engine: "pglite" | "postgres";
