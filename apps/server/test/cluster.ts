@@ -2,6 +2,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { openPostgres } from "../src/platform/db/postgres.js";
+import { testRedisPrefix } from "./harness.js";
 
 const REPO_ROOT = resolve(import.meta.dirname, "../../..");
 
@@ -48,4 +50,40 @@ export async function stopNode(node: Node, signal: NodeJS.Signals): Promise<void
     await exited;
   }
   rmSync(node.dataDir, { recursive: true, force: true });
+}
+
+/**
+ * Creates `schema` on the test PostgreSQL (`databaseUrl`) and returns the environment of nodes that share it
+ * and the test Redis under a prefix of their own: test logging, a free port, no demo data, rate limits out
+ * of the way. `extra` adds to it or overrides it.
+ */
+export async function sharedNodeEnv(options: {
+  databaseUrl: string;
+  redisUrl: string;
+  schema: string;
+  jwtSecret: string;
+  poolSize: number;
+  extra?: Record<string, string>;
+}): Promise<Record<string, string>> {
+  const { databaseUrl: url, schema } = options;
+  const creator = await openPostgres({ url, poolSize: 1 });
+  await creator.query(`CREATE SCHEMA ${schema}`);
+  await creator.close();
+  const separator = url.includes("?") ? "&" : "?";
+  return {
+    NODE_ENV: "test",
+    LOG_LEVEL: "warn",
+    HOST: "127.0.0.1",
+    PORT: "0",
+    JWT_SECRET: options.jwtSecret,
+    SEED_DEMO: "false",
+    DATABASE_URL: `${url}${separator}options=-c%20search_path%3D${schema}`,
+    DATABASE_POOL_SIZE: String(options.poolSize),
+    REDIS_URL: options.redisUrl,
+    REDIS_PREFIX: testRedisPrefix(),
+    RATE_LIMIT_AUTH: "100000/1m",
+    RATE_LIMIT_API: "100000/1m",
+    RATE_LIMIT_IP: "100000/1m",
+    ...options.extra,
+  };
 }

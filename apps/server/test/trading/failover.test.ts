@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTokenService } from "../../src/platform/auth/tokens.js";
 import type { Database } from "../../src/platform/db/index.js";
 import { openPostgres } from "../../src/platform/db/postgres.js";
-import { type Node, startNode, stopNode } from "../cluster.js";
+import { type Node, sharedNodeEnv, startNode, stopNode } from "../cluster.js";
 import { createUser, type TestUser } from "../factories.js";
-import { eventually, request, testRedisPrefix } from "../harness.js";
+import { eventually, request } from "../harness.js";
 import { tradingInvariants } from "./helpers.js";
 
 const DATABASE_URL = process.env.TEST_DATABASE_URL;
@@ -20,27 +20,14 @@ describe.skipIf(!DATABASE_URL || !REDIS_URL)("matching engine failover between t
 
   beforeAll(async () => {
     const url = DATABASE_URL ?? "";
-    const creator = await openPostgres({ url, poolSize: 1 });
-    await creator.query(`CREATE SCHEMA ${schema}`);
-    await creator.close();
-    const separator = url.includes("?") ? "&" : "?";
-    const env = {
-      NODE_ENV: "test",
-      LOG_LEVEL: "warn",
-      HOST: "127.0.0.1",
-      PORT: "0",
-      JWT_SECRET: SECRET,
-      SEED_DEMO: "false",
-      DATABASE_URL: `${url}${separator}options=-c%20search_path%3D${schema}`,
-      DATABASE_POOL_SIZE: "6",
-      REDIS_URL: REDIS_URL ?? "",
-      REDIS_PREFIX: testRedisPrefix(),
-      RATE_LIMIT_AUTH: "100000/1m",
-      RATE_LIMIT_API: "100000/1m",
-      RATE_LIMIT_PAYMENTS: "100000/1m",
-      RATE_LIMIT_IP: "100000/1m",
-      TRADING_ENGINE_TICK_MS: "250",
-    };
+    const env = await sharedNodeEnv({
+      databaseUrl: url,
+      redisUrl: REDIS_URL ?? "",
+      schema,
+      jwtSecret: SECRET,
+      poolSize: 6,
+      extra: { RATE_LIMIT_PAYMENTS: "100000/1m", TRADING_ENGINE_TICK_MS: "250" },
+    });
     // One after the other: the first to finish migrating takes every lease.
     nodes = [await startNode(env)];
     nodes.push(await startNode(env));
