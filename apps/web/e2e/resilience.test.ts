@@ -49,18 +49,25 @@ describe("a server restart in the middle of a chat", () => {
       await bob.page.getByTestId("message").filter({ hasText: "before the restart" }).waitFor();
 
       await server.stop();
-      await capture(alice, "restart-alice-reconnecting", async () => {
-        await banner(alice.page, "reconnecting").waitFor({ timeout: RECONNECT_TIMEOUT_MS });
-        await alice.page.getByRole("status").filter({ hasText: "Reconnecting" }).waitFor();
-        // Written while the server is away: shown at once, marked as waiting.
-        await aliceBox.fill("written during the outage");
-        await aliceBox.press("Enter");
-        await alice.page
-          .locator('[data-testid="message"][data-status="queued"]')
-          .filter({ hasText: "written during the outage" })
-          .waitFor();
-      });
-      await banner(bob.page, "reconnecting").waitFor({ timeout: RECONNECT_TIMEOUT_MS });
+      // Both screens say so at once. Bob's is watched from the start, not after Alice's steps: after five
+      // failed attempts (about 15 s) the SDK turns to HTTP polling and, the server being down, shows
+      // "offline" instead, so on a slow machine a late look could miss "reconnecting" altogether.
+      await Promise.all([
+        capture(bob, "restart-bob-reconnecting", () =>
+          banner(bob.page, "reconnecting").waitFor({ timeout: RECONNECT_TIMEOUT_MS }),
+        ),
+        capture(alice, "restart-alice-reconnecting", async () => {
+          await banner(alice.page, "reconnecting").waitFor({ timeout: RECONNECT_TIMEOUT_MS });
+          await alice.page.getByRole("status").filter({ hasText: "Reconnecting" }).waitFor();
+          // Written while the server is away: shown at once, marked as waiting.
+          await aliceBox.fill("written during the outage");
+          await aliceBox.press("Enter");
+          await alice.page
+            .locator('[data-testid="message"][data-status="queued"]')
+            .filter({ hasText: "written during the outage" })
+            .waitFor();
+        }),
+      ]);
       await bobBox.fill("bob also wrote while it was down");
       await bobBox.press("Enter");
 
