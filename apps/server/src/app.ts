@@ -34,6 +34,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     reply.header("x-request-id", request.id);
   });
   installErrorHandler(app);
+  acceptEmptyJsonBodies(app);
   await registerSecurity(app, ctx.config);
   // Before any route: swagger learns the routes as they are added.
   await registerDocs(app);
@@ -42,4 +43,24 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   if (ctx.config.NODE_ENV === "test" && ctx.config.TEST_ROUTES) registerTestRoutes(app);
   for (const mod of options.modules ?? modules) await mod.register(app, ctx);
   return app;
+}
+
+/**
+ * Many HTTP clients send `Content-Type: application/json` on every request, a DELETE or a bodiless POST
+ * included. Fastify refuses such an empty body as malformed JSON, so a cancel answered 400 "The request is
+ * not valid" with nothing wrong in it. An empty body now parses as no body: a route that needs one still
+ * refuses it, through its schema, naming the missing field. Non-empty bodies keep Fastify's own parser, with
+ * its refusal of `__proto__` and `constructor.prototype` keys.
+ */
+function acceptEmptyJsonBodies(app: App): void {
+  const json = app.getDefaultJsonParser("error", "error");
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
+    const text = typeof body === "string" ? body : body.toString("utf8");
+    if (text === "") {
+      done(null, undefined);
+      return;
+    }
+    json(request, text, done);
+  });
 }

@@ -21,6 +21,11 @@ const echoModule: SoftchatModule = {
         return { itemId: request.params.itemId, text: request.body.text };
       },
     );
+    app.delete(
+      "/api/echo/:itemId",
+      { schema: { params: z.object({ itemId: z.string() }), tags: ["test"] } },
+      async (request) => ({ deleted: request.params.itemId }),
+    );
   },
 };
 
@@ -122,6 +127,29 @@ describe.each(engines)("HTTP hygiene (%s)", (engine) => {
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe("validation_failed");
     expect(res.body.error.details.fields).toEqual([expect.objectContaining({ path: "body.text" })]);
+  });
+
+  it("an empty body sent as JSON is no body: a DELETE goes through, a route that needs a body names it", async () => {
+    const send = (method: string, body: string) =>
+      fetch(`${node.url}/api/echo/7`, { method, headers: { "content-type": "application/json" }, body });
+    const del = await send("DELETE", "");
+    expect(del.status).toBe(200);
+    expect(await del.json()).toEqual({ deleted: "7" });
+
+    const post = await send("POST", "");
+    expect(post.status).toBe(400);
+    const refused = (await post.json()) as { error: { code: string; details: { fields: unknown[] } } };
+    expect(refused.error.code).toBe("validation_failed");
+    expect(refused.error.details.fields).toEqual([expect.objectContaining({ path: "body" })]);
+
+    // Bodies with content are still parsed by Fastify's own JSON parser, with its refusals.
+    for (const bad of ["{not json", '{"text":"x","__proto__":{"admin":true}}']) {
+      const res = await send("POST", bad);
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("validation_failed");
+    }
+    const ok = await send("POST", '{"text":"hello"}');
+    expect(await ok.json()).toEqual({ itemId: "7", text: "hello" });
   });
 
   it("each reply carries x-request-id and every log line of that request names it", async () => {
