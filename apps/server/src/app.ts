@@ -7,6 +7,7 @@ import type { App } from "./platform/http/app-type.js";
 import { registerDocs } from "./platform/http/docs.js";
 import { installErrorHandler } from "./platform/http/error-handler.js";
 import { registerHealth } from "./platform/http/health.js";
+import { acceptEmptyJsonBodies } from "./platform/http/json-body.js";
 import { registerMetrics } from "./platform/http/metrics-route.js";
 import { registerSecurity } from "./platform/http/security.js";
 import { registerTestRoutes } from "./platform/http/test-routes.js";
@@ -43,24 +44,4 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   if (ctx.config.NODE_ENV === "test" && ctx.config.TEST_ROUTES) registerTestRoutes(app);
   for (const mod of options.modules ?? modules) await mod.register(app, ctx);
   return app;
-}
-
-/**
- * Many HTTP clients send `Content-Type: application/json` on every request, a DELETE or a bodiless POST
- * included. Fastify refuses such an empty body as malformed JSON, so a cancel answered 400 "The request is
- * not valid" with nothing wrong in it. An empty body now parses as no body: a route that needs one still
- * refuses it, through its schema, naming the missing field. Non-empty bodies keep Fastify's own parser, with
- * its refusal of `__proto__` and `constructor.prototype` keys.
- */
-function acceptEmptyJsonBodies(app: App): void {
-  const json = app.getDefaultJsonParser("error", "error");
-  app.removeContentTypeParser("application/json");
-  app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
-    const text = typeof body === "string" ? body : body.toString("utf8");
-    if (text === "") {
-      done(null, undefined);
-      return;
-    }
-    json(request, text, done);
-  });
 }

@@ -6,8 +6,6 @@ interface EngineConnection {
   transport?: { name?: string; socket?: { _socket?: unknown } };
 }
 
-const coalesced = new WeakSet<object>();
-
 /**
  * Makes what a connection is sent in one turn of the event loop leave in one TCP write. Engine.IO writes a
  * packet the moment it is emitted, and the packets emitted meanwhile go out on the next drain, still one
@@ -17,8 +15,6 @@ const coalesced = new WeakSet<object>();
  * them with a single writev. Order is kept: packets still leave in the order they were emitted.
  */
 export function coalesceWrites(conn: EngineConnection): void {
-  if (coalesced.has(conn)) return;
-  coalesced.add(conn);
   const flushNow = conn.flush.bind(conn);
   let scheduled = false;
   const run = () => {
