@@ -90,7 +90,11 @@ export function installTradingFills(
     }
     await batches.submit(
       parsed.data.fills.map((f) => ({
-        ...f,
+        orderId: f.orderId,
+        userId: f.userId,
+        side: f.side,
+        base: f.base,
+        quote: f.quote,
         filledBase: BigInt(f.filledBase),
         quoteTotal: BigInt(f.quoteTotal),
         at: new Date(f.at),

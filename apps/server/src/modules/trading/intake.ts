@@ -61,7 +61,8 @@ export async function acceptOrder(trading: Trading, request: OrderRequest): Prom
     if (request.key === undefined || !(err instanceof AppError)) throw err;
     return acceptAlone(trading, request);
   }
-  return trading.intake.submit({ ...request, terms });
+  const { actor, audit, body, key } = request;
+  return trading.intake.submit({ actor, audit, body, key, terms });
 }
 
 /**
@@ -72,7 +73,7 @@ function acceptAlone(trading: Trading, request: OrderRequest): Promise<OrderRepl
   const { ctx } = trading;
   const { actor, audit, body, key } = request;
   return runIdempotent(ctx, key, { userId: actor.userId, scope: SCOPE, request: { body } }, async (claim) => {
-    const p = plan({ ...request, terms: await orderTerms(trading, body) });
+    const p = plan({ actor, audit, body, key, terms: await orderTerms(trading, body) });
     const { pair } = p.job.terms;
     return ctx.db.transaction(async (tx) => {
       checkTrader(await getUserState(tx, actor.userId), p.usdCents);
@@ -180,7 +181,10 @@ export function placementAudit(
   funds: Planned["funds"],
 ) {
   return {
-    ...audit,
+    actorId: audit.actorId,
+    actorRole: audit.actorRole,
+    ip: audit.ip,
+    requestId: audit.requestId,
     action: "trading.order.place",
     subjectType: "order",
     subjectId: order.id,

@@ -26,15 +26,30 @@ describe.each(engines)("database layer on %s", (engine) => {
       "",
       " spaced ",
       "ünïcödé ✓",
+      "emoji 🚀 and \u2028",
+      "line\nbreak\ttab\r\u0001",
+      'quote and newline "\n',
+      JSON.stringify({ note: 'say "hi"\\', lines: "a\nb", path: "C:\\dir", nested: { list: [1, "x"] } }),
       null,
     ];
     const numbers = [0, -12, 3.5, 12345678901234567890n, null];
-    const { rows } = await t.db.query<{ texts: Array<string | null>; numbers: Array<string | null> }>(
-      "SELECT $1::text[] AS texts, $2::numeric[]::text[] AS numbers",
-      [texts, numbers],
-    );
+    const flags = [true, false, null];
+    const { rows } = await t.db.query<{
+      texts: Array<string | null>;
+      numbers: Array<string | null>;
+      flags: Array<boolean | null>;
+    }>("SELECT $1::text[] AS texts, $2::numeric[]::text[] AS numbers, $3::boolean[] AS flags", [
+      texts,
+      numbers,
+      flags,
+    ]);
     expect(rows[0]?.texts).toEqual(texts);
     expect(rows[0]?.numbers).toEqual(["0", "-12", "3.5", "12345678901234567890", null]);
+    expect(rows[0]?.flags).toEqual(flags);
+    // JSON text in a text[] parameter reaches jsonb intact (the outbox and audit rows are written so).
+    const json = texts.at(-2) as string;
+    const doc = await t.db.query<{ doc: unknown }>("SELECT (($1::text[])[1])::jsonb AS doc", [[json]]);
+    expect(doc.rows[0]?.doc).toEqual(JSON.parse(json));
   });
 
   it("commits a transaction's writes and runs after-commit hooks once", async () => {

@@ -1,6 +1,6 @@
 import pg from "pg";
 import { assertOutsideTransaction, runBeforeCommit, runInTransactionScope } from "./guard.js";
-import { isolationSql, lockKey, normalizeParams } from "./params.js";
+import { isolationSql, lockKey, normalizePgParams } from "./params.js";
 import type { Database, QueryResult, Row, Session, Transaction, TransactionOptions } from "./types.js";
 
 export interface PostgresOptions {
@@ -44,7 +44,7 @@ class PostgresDatabase implements Database {
 
   async query<T extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>> {
     assertOutsideTransaction(this);
-    return wrap(await this.pool.query(sql, normalizeParams(params)));
+    return wrap(await this.pool.query(sql, normalizePgParams(params)));
   }
 
   async transaction<T>(fn: (tx: Transaction) => Promise<T>, options?: TransactionOptions): Promise<T> {
@@ -63,7 +63,7 @@ class PostgresDatabase implements Database {
       if (setIso) await client.query(setIso);
       const tx: Transaction = {
         query: async <R extends Row>(sql: string, params?: readonly unknown[]) =>
-          wrap<R>(await client.query(sql, normalizeParams(params))),
+          wrap<R>(await client.query(sql, normalizePgParams(params))),
         afterCommit: (hook) => hooks.push(hook),
         beforeCommit: (hook) => before.push(hook),
       };
@@ -98,7 +98,7 @@ class PostgresDatabase implements Database {
       await client.query("SELECT pg_advisory_lock($1::bigint)", [k]);
       try {
         return await fn({
-          query: async (sql, params) => wrap(await client.query(sql, normalizeParams(params))),
+          query: async (sql, params) => wrap(await client.query(sql, normalizePgParams(params))),
           exec: async (script) => {
             await client.query(script);
           },

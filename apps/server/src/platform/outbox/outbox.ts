@@ -171,7 +171,13 @@ export class Outbox {
         // The payload handlers see is the JSON the row holds, exactly as a poller would read it back.
         // Delivery waits for the next turn of the event loop: whoever committed (a sender waiting for its
         // ack) is answered first, rather than after the fan-out to every member of a big room.
-        const claimed: ClaimedRow = { ...row, topic: e.topic, payload: JSON.parse(e.json), attempts: 1 };
+        const claimed: ClaimedRow = {
+          id: row.id,
+          created_at: row.created_at,
+          topic: e.topic,
+          payload: JSON.parse(e.json),
+          attempts: 1,
+        };
         this.track(
           new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.deliverClaimed(claimed)),
         );

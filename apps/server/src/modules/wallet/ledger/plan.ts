@@ -89,27 +89,37 @@ function legsOf(r: ResolvedOp, book: Book): Leg[] {
   const debit = book.byId.get(hold.debitAccountId);
   const credit = book.byId.get(hold.creditAccountId);
   if (!debit || !credit) throw new Error(`accounts of hold ${hold.transferId} were not locked`);
-  const base = {
+  const transfer = (amount: bigint, flags: "post" | "void", metadata: AppliedTransfer["metadata"]) => ({
     id: crypto.randomUUID(),
     operationId: op.operationId,
     debit,
     credit,
     asset: hold.asset,
+    amount,
     kind: hold.kind,
+    flags,
     pendingId: hold.transferId,
     expiresAt: null,
-  };
+    metadata,
+  });
   if (op.type === "post") {
     if (hold.expired) throw new AppError("conflict", "The hold has expired");
     const amount = op.amount ?? hold.amount;
     if (amount <= 0n || amount > hold.amount) {
       throw new AppError("invalid_amount", "A hold can be posted for more than zero and at most its amount");
     }
-    const transfer: AppliedTransfer = { ...base, amount, flags: "post", metadata: op.metadata ?? null };
-    return [{ debit, credit, transfer, posted: amount, pending: -hold.amount }];
+    return [
+      {
+        debit,
+        credit,
+        transfer: transfer(amount, "post", op.metadata ?? null),
+        posted: amount,
+        pending: -hold.amount,
+      },
+    ];
   }
-  const transfer: AppliedTransfer = { ...base, amount: hold.amount, flags: "void", metadata: null };
-  return [{ debit, credit, transfer, posted: 0n, pending: -hold.amount }];
+  const voided = transfer(hold.amount, "void", null);
+  return [{ debit, credit, transfer: voided, posted: 0n, pending: -hold.amount }];
 }
 
 function specLeg(operationId: string, s: ResolvedSpec, book: Book): Leg {
