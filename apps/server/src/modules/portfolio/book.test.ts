@@ -61,6 +61,53 @@ describe.each(engines)("portfolio book on %s", (engine) => {
     ]);
   });
 
+  it("sales take from the oldest open lots, however many are open and however they are batched", async () => {
+    const userId = await newUser();
+    // Five lots of 10 (costs 100, 200, ... 500), recorded one by one, as a trader buying again and again.
+    const buys = [1, 2, 3, 4, 5].map((d) =>
+      activity(`buy-${d}`, { kind: "buy", quantity: 10n, usdCents: BigInt(d * 100), occurredAt: day(d) }),
+    );
+    for (const b of buys) expect(await record(userId, [b])).toBe(true);
+    // 25 sold: the first two lots and half the third.
+    expect(
+      await record(userId, [
+        activity("sell-1", { kind: "sell", quantity: 25n, usdCents: 2500n, occurredAt: day(6) }),
+      ]),
+    ).toBe(true);
+    // In one recording: 3 more (the rest of the third lot comes first), a buy, then 9 (the rest of the third
+    // lot, then the fourth): the buy is the newest lot and is not touched.
+    const late = activity("buy-6", { kind: "buy", quantity: 10n, usdCents: 600n, occurredAt: day(8) });
+    expect(
+      await record(userId, [
+        activity("sell-2", { kind: "sell", quantity: 3n, usdCents: 300n, occurredAt: day(7) }),
+        late,
+        activity("sell-3", { kind: "sell", quantity: 9n, usdCents: 900n, occurredAt: day(9) }),
+      ]),
+    ).toBe(true);
+    const [l1, l2, l3, l4] = buys.map((b) => b.id);
+    expect(await disposals(userId)).toEqual([
+      { lot_id: l1, cost_cents: "100", proceeds_cents: "1000" },
+      { lot_id: l2, cost_cents: "200", proceeds_cents: "1000" },
+      { lot_id: l3, cost_cents: "150", proceeds_cents: "500" },
+      { lot_id: l3, cost_cents: "90", proceeds_cents: "300" },
+      { lot_id: l3, cost_cents: "60", proceeds_cents: "200" },
+      { lot_id: l4, cost_cents: "280", proceeds_cents: "700" },
+    ]);
+    // Left: 3 of the fourth lot (cost 120), the fifth (500) and the new one (600); proceeds 3,700 less cost 880.
+    expect(await lotSums(t.db, userId)).toEqual([
+      { asset: "BTC", lotQuantity: 23n, lotCost: 1220n, realized: 3700n - 880n },
+    ]);
+    // More than every open lot holds: the lots are emptied and the rest has no known cost.
+    expect(
+      await record(userId, [
+        activity("sell-4", { kind: "sell", quantity: 30n, usdCents: 3000n, occurredAt: day(10) }),
+      ]),
+    ).toBe(true);
+    const last = (await disposals(userId)).slice(6);
+    expect(last.map((d) => d.lot_id)).toEqual([l4, buys[4]?.id, late.id, null]);
+    expect(last.at(-1)?.cost_cents).toBeNull();
+  });
+
   it("recording the same source twice records it once", async () => {
     const userId = await newUser();
     const buy = activity("deposit:1", { kind: "deposit", quantity: 5n, usdCents: 50n, occurredAt: day(1) });

@@ -1,5 +1,12 @@
 import type { Transaction } from "../../platform/db/index.js";
-import { type Activity, applyActivities, compareActivities, type Disposal, type Lot } from "./fifo.js";
+import {
+  type Activity,
+  applyActivities,
+  compareActivities,
+  type Disposal,
+  type Lot,
+  opensLot,
+} from "./fifo.js";
 import { deleteDerived, insertDisposals, saveLots, startingPoints } from "./lots-repo.js";
 import {
   type FreshStart,
@@ -30,7 +37,7 @@ export async function recordActivities(
  * caller holds every one of these users' book locks (`lockBooks`). Activities already recorded (same
  * source) are skipped. The lots of an asset depend only on that asset's activities, so each holding (user,
  * asset) is decided on its own: usually the new activities come after everything recorded in it and only
- * its open lots are read; when one belongs before an activity already recorded there (events are delivered
+ * the oldest of its open lots that they take from are read (none when they only add); when one belongs before an activity already recorded there (events are delivered
  * at least once, not in order) that holding's whole history is replayed, so its lots are always what FIFO
  * over every activity of the asset in time order gives. A fixed number of statements whatever the number
  * of users. Returns the users whose activities were new.
@@ -73,9 +80,12 @@ function freshStarts(fresh: ReadonlyMap<string, readonly Activity[]>): FreshStar
   for (const [userId, added] of fresh) {
     for (const a of added) {
       const key = holdingKey({ userId, asset: a.asset });
+      const outflow = opensLot(a.kind) ? 0n : a.quantity;
       const start = starts.get(key);
-      if (start) start.othersRecorded += 1;
-      else starts.set(key, { userId, asset: a.asset, earliest: a, othersRecorded: 0 });
+      if (start) {
+        start.othersRecorded += 1;
+        start.outflow += outflow;
+      } else starts.set(key, { userId, asset: a.asset, earliest: a, othersRecorded: 0, outflow });
     }
   }
   return [...starts.values()];

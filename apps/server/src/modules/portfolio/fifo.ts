@@ -12,6 +12,11 @@ export type ActivityKind = "buy" | "sell" | "deposit" | "transfer_in" | "transfe
 
 const INBOUND: ReadonlySet<ActivityKind> = new Set<ActivityKind>(["buy", "deposit", "transfer_in"]);
 
+/** Whether an activity of this kind opens a lot (rather than taking from the open ones). */
+export function opensLot(kind: ActivityKind): boolean {
+  return INBOUND.has(kind);
+}
+
 export interface Activity {
   id: string;
   asset: Asset;
@@ -97,7 +102,7 @@ export function applyActivities(open: readonly Lot[], activities: readonly Activ
     if (activity.quantity <= 0n) throw new Error(`activity ${activity.id} has no quantity`);
     const queue = queues.get(activity.asset) ?? [];
     queues.set(activity.asset, queue);
-    if (INBOUND.has(activity.kind)) {
+    if (opensLot(activity.kind)) {
       const lot = openLot(activity);
       queue.push(lot);
       touched.set(lot.id, lot);

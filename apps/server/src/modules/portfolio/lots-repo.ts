@@ -43,8 +43,11 @@ const holdingParams = (holdings: readonly Holding[]) => [
  * Where each holding's new activities start from, in one read. A holding is late when an activity recorded
  * before this transaction comes after its `earliest`: its new activities arrived late, and its lots must be
  * replayed. Activities after `earliest` are counted, and those just recorded (`othersRecorded`, all after
- * it) taken off, so no assumption about positions is made. The others come with their open lots, per user
- * (in no particular order: FIFO sorts them).
+ * it) taken off, so no assumption about positions is made. The others come with the open lots their new
+ * activities may take from, per user (in no particular order: FIFO sorts them): as the new activities all
+ * come after every lot already opened, sales and outflows of `outflow` in all take from no more than the
+ * oldest lots holding that much. A holding that only gains reads none, however many lots it has open (a
+ * trader buying every minute would otherwise read every lot of every buy at each fill).
  */
 export async function startingPoints(
   q: Queryable,
@@ -56,20 +59,27 @@ export async function startingPoints(
   >(
     `SELECT h.user_id, h.asset AS holding_asset, h.late, l.id, l.asset, l.source, l.opened_at, l.open_position,
             l.quantity, l.cost_cents, l.remaining_quantity, l.remaining_cost_cents, l.closed_at
-       FROM (SELECT h.user_id, h.asset,
+       FROM (SELECT h.user_id, h.asset, h.outflow,
                     (SELECT count(*) FROM portfolio_activities a
                       WHERE a.user_id = h.user_id AND a.asset = h.asset
                         AND (a.occurred_at, a.position) > (h.occurred_at, h.position)) > h.others AS late
-               FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::bigint[], $5::int[])
-                 AS h(user_id, asset, occurred_at, position, others)) h
-       LEFT JOIN portfolio_lots l
-         ON NOT h.late AND l.user_id = h.user_id AND l.asset = h.asset AND l.closed_at IS NULL`,
+               FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::bigint[], $5::int[], $6::numeric[])
+                 AS h(user_id, asset, occurred_at, position, others, outflow)) h
+       LEFT JOIN LATERAL (
+         SELECT o.* FROM (
+           SELECT l.*, coalesce(sum(l.remaining_quantity) OVER (ORDER BY l.opened_at, l.open_position, l.id
+                                  ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before
+             FROM portfolio_lots l
+            WHERE h.outflow > 0 AND NOT h.late
+              AND l.user_id = h.user_id AND l.asset = h.asset AND l.closed_at IS NULL) o
+          WHERE o.before < h.outflow) l ON true`,
     [
       starts.map((s) => s.userId),
       starts.map((s) => s.asset),
       starts.map((s) => s.earliest.occurredAt.toISOString()),
       starts.map((s) => s.earliest.position.toString()),
       starts.map((s) => s.othersRecorded),
+      starts.map((s) => s.outflow.toString()),
     ],
   );
   const late: Holding[] = [];

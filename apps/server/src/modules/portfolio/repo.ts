@@ -149,6 +149,8 @@ export async function insertActivities(
 export interface FreshStart extends Holding {
   earliest: Activity;
   othersRecorded: number;
+  /** What the new activities take from the holding's lots (sales and outflows), in minor units. */
+  outflow: bigint;
 }
 
 /** Every activity of the holdings, per user, in the order they apply. */
