@@ -289,6 +289,37 @@ describe.skipIf(!TEST_DATABASE_URL)("a PostgreSQL transaction's round trips", ()
     expect(wire.indexOf("send SELECT")).toBeLessThan(wire.indexOf("answer BEGIN"));
     expect(wire.filter((l) => l.startsWith("send"))).toEqual(["send BEGIN", "send SELECT", "send COMMIT"]);
   });
+
+  it("sends BEGIN and the statements sent together with it in one write to the socket", async () => {
+    t = await createTestDatabase("postgres");
+    // Each call of the socket's _write or _writev is one system call carrying what was buffered.
+    const writes: number[] = [];
+    const watched = new WeakSet<object>();
+    (t.db as unknown as { pool: pg.Pool }).pool.on("acquire", (client) => {
+      const socket = (client as unknown as { connection: { stream: Record<string, unknown> } }).connection
+        .stream;
+      if (watched.has(socket)) return;
+      watched.add(socket);
+      for (const name of ["_write", "_writev"]) {
+        const original = socket[name] as (...args: unknown[]) => unknown;
+        socket[name] = function (this: unknown, ...args: unknown[]) {
+          writes.push(name === "_writev" ? (args[0] as unknown[]).length : 1);
+          return original.apply(this, args);
+        };
+      }
+    });
+    const rows = await t.db.transaction(async (tx) => {
+      const [a, b] = await Promise.all([
+        tx.query<{ n: number }>("SELECT 1 AS n"),
+        tx.query<{ n: number }>("SELECT $1::int AS n", [2]),
+      ]);
+      const c = await tx.query<{ n: number }>("SELECT 3 AS n");
+      return [a.rows[0]?.n, b.rows[0]?.n, c.rows[0]?.n];
+    });
+    expect(rows).toEqual([1, 2, 3]);
+    // BEGIN with both statements sent together; the third alone; COMMIT alone.
+    expect(writes).toHaveLength(3);
+  });
 });
 
 describe.skipIf(!TEST_DATABASE_URL)("a lost PostgreSQL connection", () => {

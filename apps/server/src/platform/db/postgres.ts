@@ -1,3 +1,4 @@
+import type { Writable } from "node:stream";
 import pg from "pg";
 import { assertOutsideTransaction, runBeforeCommit, runInTransactionScope } from "./guard.js";
 import { isolationSql, lockKey, normalizePgParams } from "./params.js";
@@ -34,6 +35,25 @@ function textNumericParser(oid: number, format?: "text" | "binary") {
   return pg.types.getTypeParser(oid, format as any);
 }
 
+const corkedForTick = new WeakSet<object>();
+
+/**
+ * Holds a connection's writes to the end of the current tick, so the statements a transaction sends
+ * together (BEGIN with its first statement, independent statements sent without waiting) leave in one
+ * system call instead of one each. On loopback a write also pays for the receiving side's TCP work: at 250
+ * orders/s the server's writes to PostgreSQL were a quarter of its thread's time, one per statement.
+ */
+function corkForTick(client: pg.PoolClient): void {
+  const stream = (client as unknown as { connection?: { stream?: Partial<Writable> } }).connection?.stream;
+  if (!stream?.cork || !stream.uncork || corkedForTick.has(stream)) return;
+  corkedForTick.add(stream);
+  stream.cork();
+  process.nextTick(() => {
+    corkedForTick.delete(stream);
+    stream.uncork?.();
+  });
+}
+
 function wrap<T extends Row>(res: pg.QueryResult): QueryResult<T> {
   return { rows: res.rows as T[], rowCount: res.rowCount ?? res.rows.length };
 }
@@ -55,6 +75,7 @@ class PostgresDatabase implements Database {
     let broken = false;
     try {
       // Not awaited: the callback's first statement goes out with BEGIN. A failed BEGIN is rethrown below.
+      corkForTick(client);
       const begun = client.query("BEGIN").then(
         () => undefined,
         (err: unknown) => err,
@@ -62,8 +83,10 @@ class PostgresDatabase implements Database {
       const setIso = isolationSql(options?.isolation);
       if (setIso) await client.query(setIso);
       const tx: Transaction = {
-        query: async <R extends Row>(sql: string, params?: readonly unknown[]) =>
-          wrap<R>(await client.query(sql, normalizePgParams(params))),
+        query: async <R extends Row>(sql: string, params?: readonly unknown[]) => {
+          corkForTick(client);
+          return wrap<R>(await client.query(sql, normalizePgParams(params)));
+        },
         afterCommit: (hook) => hooks.push(hook),
         beforeCommit: (hook) => before.push(hook),
       };
