@@ -22,7 +22,7 @@ export async function waitConnected(page: Page): Promise<void> {
 
 /**
  * Starts keeping, inside the page, every state the connection banner shows with its text, in order
- * (`bannerHistory` reads them). A state may last well under a second (the reconnect backoff has full
+ * (`waitBannerShown` looks in them). A state may last well under a second (the reconnect backoff has full
  * jitter, so five quick failures can turn "reconnecting" into "offline" at once); polling the page for it
  * could miss it, while what the person saw is recorded here as it renders.
  */
@@ -49,7 +49,7 @@ export async function recordBanner(page: Page): Promise<void> {
 }
 
 /** The banner states recorded since `recordBanner`, oldest first. */
-export function bannerHistory(page: Page): Promise<Array<{ state: string; text: string }>> {
+function bannerHistory(page: Page): Promise<Array<{ state: string; text: string }>> {
   return page.evaluate(
     () => (window as unknown as { bannerSeen: Array<{ state: string; text: string }> }).bannerSeen,
   );

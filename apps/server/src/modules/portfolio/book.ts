@@ -37,10 +37,11 @@ export async function recordActivities(
  * caller holds every one of these users' book locks (`lockBooks`). Activities already recorded (same
  * source) are skipped. The lots of an asset depend only on that asset's activities, so each holding (user,
  * asset) is decided on its own: usually the new activities come after everything recorded in it and only
- * the oldest of its open lots that they take from are read (none when they only add); when one belongs before an activity already recorded there (events are delivered
- * at least once, not in order) that holding's whole history is replayed, so its lots are always what FIFO
- * over every activity of the asset in time order gives. A fixed number of statements whatever the number
- * of users. Returns the users whose activities were new.
+ * the oldest of its open lots that they take from are read (none when they only add); when one belongs
+ * before an activity already recorded there (events are delivered at least once, not in order) that
+ * holding's whole history is replayed, so its lots are always what FIFO over every activity of the asset
+ * in time order gives. A fixed number of statements whatever the number of users. Returns the users whose
+ * activities were new.
  */
 export async function recordLockedActivities(
   tx: Transaction,

@@ -33,7 +33,7 @@ function quoted(s: string): string {
 }
 
 /** `{"a","b",NULL}`, or undefined when an element is not a plain value. */
-export function arrayLiteral(values: readonly unknown[]): string | undefined {
+function arrayLiteral(values: readonly unknown[]): string | undefined {
   let out = "{";
   for (let i = 0; i < values.length; i++) {
     if (i > 0) out += ",";

@@ -118,8 +118,9 @@ function legsOf(r: ResolvedOp, book: Book): Leg[] {
       },
     ];
   }
-  const voided = transfer(hold.amount, "void", null);
-  return [{ debit, credit, transfer: voided, posted: 0n, pending: -hold.amount }];
+  return [
+    { debit, credit, transfer: transfer(hold.amount, "void", null), posted: 0n, pending: -hold.amount },
+  ];
 }
 
 function specLeg(operationId: string, s: ResolvedSpec, book: Book): Leg {
