@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { engines, startTestServer, type TestServer } from "../harness.js";
+import { transfer } from "../../src/modules/wallet/ledger/index.js";
+import { engines, eventually, startTestServer, type TestServer } from "../harness.js";
 import { balanceOf, ledgerInvariants, orderWhen, placeOrder, trader, tradingInvariants } from "./helpers.js";
 
 const bid = (price: string, quantity = "0.001") => ({
@@ -108,4 +109,47 @@ describe.each(engines)("orders accepted together on %s", (engine) => {
     expect(await ledgerInvariants(server)).toEqual({ imbalanced: [], negativeUsers: 0, mismatchedTotals: 0 });
     expect(await tradingInvariants(server.platform.db)).toMatchObject({ openMismatch: 0, strayHolds: 0 });
   });
+
+  it.runIf(engine === "postgres")(
+    "an order whose funds another writer spends while its batch is being written is refused, holding nothing",
+    async () => {
+      const buyer = await trader(server, { USD: "90.00" });
+      const friend = await trader(server, {});
+      let reply: Promise<Awaited<ReturnType<typeof placeOrder>>> | undefined;
+      await server.platform.db.transaction(async (tx) => {
+        // Spends 50.00 of the buyer's 90.00 and keeps the account locked until this transaction commits.
+        await transfer(server.platform, tx, [
+          {
+            from: { userId: buyer.id },
+            to: { userId: friend.id },
+            asset: "USD",
+            amount: 5_000n,
+            kind: "transfer",
+          },
+        ]);
+        // The order (50.55 with fees) is planned on the 90.00 last committed, then waits for the lock.
+        reply = placeOrder(server, buyer, bid("50000.00"));
+        await eventually(async () => {
+          const { rows } = await tx.query<{ n: number }>(
+            "SELECT count(*)::int AS n FROM pg_stat_activity WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid))",
+          );
+          expect(rows[0]?.n).toBeGreaterThan(0);
+        });
+      });
+      const res = await reply;
+      expect([res?.status, res?.body.error?.code]).toEqual([422, "insufficient_funds"]);
+      expect(await balanceOf(server, buyer, "USD")).toMatchObject({ available: "40.00", pending: "0.00" });
+      const { rows } = await server.platform.db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM trading_orders WHERE user_id = $1",
+        [buyer.id],
+      );
+      expect(rows[0]?.n).toBe(0);
+      expect(await ledgerInvariants(server)).toEqual({
+        imbalanced: [],
+        negativeUsers: 0,
+        mismatchedTotals: 0,
+      });
+      expect(await tradingInvariants(server.platform.db)).toMatchObject({ openMismatch: 0, strayHolds: 0 });
+    },
+  );
 });

@@ -3,7 +3,7 @@ import type pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { createTestDatabase, engines, eventually, type TestDatabase } from "../../../test/harness.js";
 import { startTcpProxy } from "../../../test/tcp-proxy.js";
-import { deferWrite, withDeferredWrites } from "./deferred-writes.js";
+import { deferFinalWrite, deferWrite, withDeferredWrites } from "./deferred-writes.js";
 import { migrate, readMigrations } from "./migrate.js";
 import { openPostgres } from "./postgres.js";
 import type { Transaction } from "./types.js";
@@ -231,6 +231,40 @@ describe.each(engines)("database layer on %s", (engine) => {
     ]);
   });
 
+  it("sends final writes last, after every before-commit write, and hands over their rows before the commit's hooks run", async () => {
+    t = await createTestDatabase(engine);
+    await t.db.query("CREATE TABLE notes (id INT PRIMARY KEY, body TEXT)");
+    const order: string[] = [];
+    await t.db.transaction(async (tx) => {
+      deferFinalWrite(tx, {
+        sql: "UPDATE notes SET body = body || $2 WHERE id = $1 RETURNING body",
+        params: [1, "+final"],
+        onRows: (rows) => order.push(`rows ${JSON.stringify(rows)}`),
+      });
+      deferFinalWrite(tx, { sql: "SELECT count(*)::int AS n FROM notes", params: [] });
+      // Queued before the final writes, yet sent before them: a final write sees what these wrote.
+      deferWrite(tx, "INSERT INTO notes VALUES ($1, $2)", [1, "deferred"]);
+      tx.beforeCommit(async () => {
+        order.push("before");
+      });
+      tx.afterCommit(() => order.push("after"));
+    });
+    expect(order).toEqual(["before", 'rows [{"body":"deferred+final"}]', "after"]);
+
+    // A final write that fails fails the transaction whole: not committed, no hook, the error to the caller.
+    let hooks = 0;
+    await expect(
+      t.db.transaction(async (tx) => {
+        await tx.query("INSERT INTO notes VALUES (2, 'two')");
+        deferFinalWrite(tx, { sql: "INSERT INTO notes VALUES ($1, $2)", params: [1, "taken"] });
+        tx.afterCommit(() => hooks++);
+      }),
+    ).rejects.toThrow(/duplicate key/);
+    expect(hooks).toBe(0);
+    const { rows } = await t.db.query<{ id: number; body: string }>("SELECT id, body FROM notes ORDER BY id");
+    expect(rows).toEqual([{ id: 1, body: "deferred+final" }]);
+  });
+
   it("runs a transaction at the isolation level asked for", async () => {
     t = await createTestDatabase(engine);
     const level = await t.db.transaction(
@@ -319,6 +353,15 @@ describe.skipIf(!TEST_DATABASE_URL)("a PostgreSQL transaction's round trips", ()
     expect(rows).toEqual([1, 2, 3]);
     // BEGIN with both statements sent together; the third alone; COMMIT alone.
     expect(writes).toHaveLength(3);
+
+    // The final writes leave with COMMIT: the locks they take are held for one round trip only.
+    writes.length = 0;
+    await t.db.transaction(async (tx) => {
+      await tx.query("SELECT 1");
+      deferFinalWrite(tx, { sql: "SELECT $1::int AS n", params: [1] });
+      deferFinalWrite(tx, { sql: "SELECT $1::int AS n", params: [2] });
+    });
+    expect(writes).toHaveLength(2);
   });
 });
 

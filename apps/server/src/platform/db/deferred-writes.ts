@@ -1,4 +1,4 @@
-import type { Queryable, Transaction } from "./types.js";
+import type { Queryable, Row, Transaction } from "./types.js";
 
 /**
  * Writes whose results nobody reads, sent together just before the commit: each is a data-modifying
@@ -36,6 +36,33 @@ export function deferWrite(tx: Transaction, sql: string, params: readonly unknow
     if (combined) await tx.query(combined.sql, combined.params);
   };
   tx.beforeCommit(flush);
+}
+
+/** A statement sent behind everything else of its transaction, with COMMIT (see `deferFinalWrite`). */
+export interface FinalWrite extends Write {
+  /** Given the statement's rows once it has run, before the commit is confirmed (it may add after-commit hooks). */
+  onRows?: (rows: Row[]) => void;
+}
+
+const finals = new WeakMap<Transaction, FinalWrite[]>();
+
+/**
+ * Queues `write` as one of the transaction's final statements: sent after every before-commit hook, in the
+ * order queued, with COMMIT right behind them in the same round trip. For row locks wanted for the last
+ * moment only (the ledger's account totals): taken by these statements, they are held for them and the
+ * commit, not for a round trip back to this process. A failure of one rolls the transaction back.
+ */
+export function deferFinalWrite(tx: Transaction, write: FinalWrite): void {
+  const queued = finals.get(tx);
+  if (queued) queued.push(write);
+  else finals.set(tx, [write]);
+}
+
+/** The transaction's final writes, taken off their queue (for the database's commit). */
+export function takeFinalWrites(tx: Transaction): FinalWrite[] {
+  const queued = finals.get(tx) ?? [];
+  finals.delete(tx);
+  return queued;
 }
 
 /**

@@ -8,7 +8,9 @@ import type { Database } from "./types.js";
 
 export {
   combineWrites,
+  deferFinalWrite,
   deferWrite,
+  type FinalWrite,
   isTransaction,
   type Write,
   withDeferredWrites,

@@ -1,4 +1,5 @@
 import { PGlite } from "@electric-sql/pglite";
+import { takeFinalWrites } from "./deferred-writes.js";
 import { assertOutsideTransaction, runBeforeCommit, runInTransactionScope } from "./guard.js";
 import { isolationSql, normalizeParams } from "./params.js";
 import type { Database, QueryResult, Row, Session, Transaction, TransactionOptions } from "./types.js";
@@ -70,6 +71,10 @@ class PgliteDatabase implements Database {
       return runInTransactionScope(this, async () => {
         const value = await fn(tx);
         await runBeforeCommit(before);
+        for (const final of takeFinalWrites(tx)) {
+          const { rows } = await tx.query(final.sql, final.params);
+          final.onRows?.(rows);
+        }
         return value;
       });
     });

@@ -1,5 +1,6 @@
 import type { Writable } from "node:stream";
 import pg from "pg";
+import { type FinalWrite, takeFinalWrites } from "./deferred-writes.js";
 import { assertOutsideTransaction, runBeforeCommit, runInTransactionScope } from "./guard.js";
 import { isolationSql, lockKey, normalizePgParams } from "./params.js";
 import type { Database, QueryResult, Row, Session, Transaction, TransactionOptions } from "./types.js";
@@ -54,6 +55,27 @@ function corkForTick(client: pg.PoolClient): void {
   });
 }
 
+/**
+ * Sends the transaction's final writes and COMMIT in one go. After a failed final write PostgreSQL answers
+ * the COMMIT by rolling back, so that failure is what the caller gets.
+ */
+async function commit(client: pg.PoolClient, finals: FinalWrite[]): Promise<void> {
+  if (finals.length === 0) {
+    await client.query("COMMIT");
+    return;
+  }
+  corkForTick(client);
+  const sent = finals.map((f) => client.query(f.sql, normalizePgParams(f.params)));
+  const committed = client.query("COMMIT");
+  // Each is awaited below unless one before it failed; none may be left rejected unhandled.
+  for (const p of [...sent, committed]) p.catch(() => {});
+  for (const [i, p] of sent.entries()) {
+    const { rows } = await p;
+    finals[i]?.onRows?.(rows);
+  }
+  await committed;
+}
+
 function wrap<T extends Row>(res: pg.QueryResult): QueryResult<T> {
   return { rows: res.rows as T[], rowCount: res.rowCount ?? res.rows.length };
 }
@@ -98,7 +120,7 @@ class PostgresDatabase implements Database {
         const failed = await begun;
         if (failed) throw failed;
       });
-      await client.query("COMMIT");
+      await commit(client, takeFinalWrites(tx));
       for (const hook of hooks) hook();
       return result;
     } catch (err) {

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { type Database, type Transaction, withDeferredWrites } from "../db/index.js";
+import { type Database, deferFinalWrite, type Transaction, withDeferredWrites } from "../db/index.js";
 
 export interface OutboxEvent<P = unknown> {
   id: string;
@@ -163,26 +163,68 @@ export class Outbox {
     tx.afterCommit(() => {
       events.forEach((e, i) => {
         const row = written[i];
-        if (!row) return;
-        if (!e.claimed) {
-          this.kick(row.id);
-          return;
-        }
         // The payload handlers see is the JSON the row holds, exactly as a poller would read it back.
-        // Delivery waits for the next turn of the event loop: whoever committed (a sender waiting for its
-        // ack) is answered first, rather than after the fan-out to every member of a big room.
-        const claimed: ClaimedRow = {
-          id: row.id,
-          created_at: row.created_at,
-          topic: e.topic,
-          payload: JSON.parse(e.json),
-          attempts: 1,
-        };
-        this.track(
-          new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.deliverClaimed(claimed)),
-        );
+        if (row) this.dispatchWritten(row, e.topic, e.claimed, () => JSON.parse(e.json));
       });
     });
+  }
+
+  /**
+   * Writes an event whose payload the database works out from rows the same statement changes: `source`
+   * holds that statement's CTEs (`name AS (...)`, data-modifying ones included) and a SELECT of at most one
+   * row whose `payload` column (jsonb) is the event; no row, no event. The statement is one of the
+   * transaction's final writes, sent with its COMMIT (see `deferFinalWrite`). Delivered as `publish`'s are.
+   */
+  publishComputed(
+    tx: Transaction,
+    topic: string,
+    source: { with: string; select: string; params: readonly unknown[] },
+    options: PublishOptions = {},
+  ): void {
+    const claimed = options.deliverHere === true && this.running;
+    const n = source.params.length;
+    deferFinalWrite(tx, {
+      sql: `WITH ${source.with},
+       computed_event AS (${source.select})
+       INSERT INTO outbox (topic, payload, locked_until, attempts)
+       SELECT $${n + 1}, e.payload,
+              CASE WHEN $${n + 2}::boolean THEN now() + ($${n + 3}::int * interval '1 millisecond') END,
+              CASE WHEN $${n + 2}::boolean THEN 1 ELSE 0 END
+         FROM computed_event e
+       RETURNING id, created_at, payload`,
+      params: [...source.params, topic, claimed, this.opts.leaseMs],
+      onRows: (rows) => {
+        const written = rows as Array<{ id: string; created_at: Date; payload: unknown }>;
+        tx.afterCommit(() => {
+          for (const row of written) this.dispatchWritten(row, topic, claimed, () => row.payload);
+        });
+      },
+    });
+  }
+
+  /**
+   * After the commit: an event written claimed by this node is delivered from memory; another is left to
+   * the poller, woken now. Delivery waits for the next turn of the event loop: whoever committed (a sender
+   * waiting for its ack) is answered first, rather than after the fan-out to every member of a big room.
+   */
+  private dispatchWritten(
+    row: { id: string; created_at: Date },
+    topic: string,
+    claimed: boolean,
+    payload: () => unknown,
+  ): void {
+    if (!claimed) {
+      this.kick(row.id);
+      return;
+    }
+    const event: ClaimedRow = {
+      id: row.id,
+      created_at: row.created_at,
+      topic,
+      payload: payload(),
+      attempts: 1,
+    };
+    this.track(new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.deliverClaimed(event)));
   }
 
   /**

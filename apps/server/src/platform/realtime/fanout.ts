@@ -14,6 +14,28 @@ export function emitManyAfterCommit(outbox: Outbox, tx: Transaction, emits: Sock
   return outbox.publish(tx, SOCKET_EMIT_MANY_TOPIC, { emits }, { deliverHere: true });
 }
 
+/**
+ * `emitManyAfterCommit` for events the database builds from rows the transaction's final statement
+ * changes (balances as the ledger's last UPDATE leaves them, whatever committed in between): `source.select`
+ * yields at most one row whose `emits` column is a jsonb array of socket events.
+ */
+export function emitManyComputedAfterCommit(
+  outbox: Outbox,
+  tx: Transaction,
+  source: { with: string; select: string; params: readonly unknown[] },
+): void {
+  outbox.publishComputed(
+    tx,
+    SOCKET_EMIT_MANY_TOPIC,
+    {
+      with: source.with,
+      select: `SELECT jsonb_build_object('emits', s.emits) AS payload FROM (${source.select}) AS s`,
+      params: source.params,
+    },
+    { deliverHere: true },
+  );
+}
+
 function isSocketEmit(value: unknown): value is SocketEmit {
   if (typeof value !== "object" || value === null) return false;
   const v = value as Partial<SocketEmit>;

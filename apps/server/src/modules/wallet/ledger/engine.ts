@@ -6,7 +6,15 @@ import { emitManyAfterCommit } from "../../../platform/realtime/index.js";
 import { formatAmount } from "../assets.js";
 import { balanceOf, isUuid, keyOf, randomShard } from "./accounts.js";
 import { type Admit, type Book, planOperations, type ResolvedOp } from "./plan.js";
-import { createAccounts, ledgerWriteParts, lockAccounts, lockHolds, writeLedger } from "./repo.js";
+import {
+  accountsAtCommit,
+  createAccounts,
+  ledgerWriteParts,
+  lockAccounts,
+  lockHolds,
+  readAccounts,
+  writeLedger,
+} from "./repo.js";
 import type { AccountRef, AccountState, LedgerOp, OpOutcome } from "./types.js";
 
 /** What the ledger needs from the platform: the outbox its balance events go through. */
@@ -21,9 +29,17 @@ export interface ExecuteOptions {
    */
   createMissing?: boolean;
   /**
-   * Send the batch's writes with the transaction's deferred writes at commit instead of now: for a caller
-   * that reads none of them back in the transaction and writes nothing that refers to its transfers
-   * except through deferred writes too (settlement: the orders naming their new holds).
+   * Send the batch's writes with the transaction's deferred writes at commit instead of now, and lock the
+   * accounts only then: for a caller that reads none of them back in the transaction and writes nothing
+   * that refers to its transfers except through deferred writes too (order intake and settlement: the
+   * orders naming their holds). The accounts are read without a lock and planned on; their totals move in
+   * the transaction's final statements (`accountsAtCommit`), so intake and the pairs' settlements, which
+   * share the same traders' accounts, wait on each other for those statements and the commit alone. A
+   * writer that spends the same funds in between makes the commit fail (the database's rule that no user
+   * account goes negative) rather than overdraw, and the caller retries: order intake takes each order
+   * alone then, with the locks taken first; a settlement never lowers what a user has available, so it
+   * cannot fail this way. The outcomes' balances are the planned ones; the `balance_update` events carry
+   * the committed totals.
    */
   deferWrites?: boolean;
 }
@@ -84,13 +100,14 @@ export async function executeOperations(
   }
   const holds = await lockHolds(tx, [...holdIds].sort());
   const holdAccounts = [...holds.values()].flatMap((h) => [h.debitAccountId, h.creditAccountId]);
-  let accounts = await lockAccounts(tx, [...keys], holdAccounts);
+  const read = options.deferWrites ? readAccounts : lockAccounts;
+  let accounts = await read(tx, [...keys], holdAccounts);
   if (options.createMissing) {
     const found = new Set(accounts.map((a) => a.key));
     const missing = creditKeys(resolved).filter((k) => !found.has(k));
     if (missing.length > 0) {
       await createAccounts(tx, missing);
-      accounts = accounts.concat(await lockAccounts(tx, missing, []));
+      accounts = accounts.concat(await read(tx, missing, []));
     }
   }
   const book: Book = { byKey: new Map(), byId: new Map(), holds };
@@ -105,8 +122,12 @@ export async function executeOperations(
     newHolds: plan.newHolds,
     endedHolds: plan.endedHolds,
   };
-  if (options.deferWrites) for (const part of ledgerWriteParts(writes)) deferWrite(tx, part.sql, part.params);
-  else await writeLedger(tx, writes);
+  if (options.deferWrites) {
+    for (const part of ledgerWriteParts({ ...writes, deltas: [] })) deferWrite(tx, part.sql, part.params);
+    accountsAtCommit(ctx.outbox, tx, writes.deltas);
+    return plan.outcomes;
+  }
+  await writeLedger(tx, writes);
   await publishBalances(ctx, tx, [...plan.changedUsers.values()]);
   return plan.outcomes;
 }

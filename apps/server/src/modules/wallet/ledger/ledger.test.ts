@@ -1,10 +1,13 @@
+import { randomUUID } from "node:crypto";
+import { ASSET_SCALES, formatMinorUnits } from "@softchat/contracts";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createUser } from "../../../../test/factories.js";
 import { engines, eventually, startTestServer, type TestServer } from "../../../../test/harness.js";
 import { ledgerInvariants } from "../../../../test/wallet/helpers.js";
 import { creditForDemo } from "../deposits.js";
 import { walletOf } from "../runtime.js";
-import { balances, hold, postHold, transfer, voidHold } from "./index.js";
+import { balances, executeOperations, hold, postHold, resolveOps, transfer, voidHold } from "./index.js";
 
 describe.each(engines)("ledger API for other modules on %s", (engine) => {
   let server: TestServer;
@@ -24,6 +27,35 @@ describe.each(engines)("ledger API for other modules on %s", (engine) => {
   const inTx = <T>(
     fn: (tx: Parameters<Parameters<TestServer["platform"]["db"]["transaction"]>[0]>[0]) => Promise<T>,
   ) => server.platform.db.transaction(fn);
+  /** Holds `amount` USD of `userId` in a batch written at commit, its accounts locked only then. */
+  const holdAtCommit = (
+    tx: Parameters<Parameters<typeof inTx>[0]>[0],
+    userId: string,
+    amount: bigint,
+    id?: string,
+  ) =>
+    executeOperations(
+      server.platform,
+      tx,
+      resolveOps([
+        {
+          type: "transfers",
+          operationId: randomUUID(),
+          transfers: [
+            {
+              id,
+              from: { userId },
+              to: { system: "exchange_settlement" },
+              asset: "USD",
+              amount,
+              kind: "trade",
+              pending: {},
+            },
+          ],
+        },
+      ]),
+      { deferWrites: true },
+    );
 
   it("holds funds, posts part of a hold and releases the rest", async () => {
     const a = await createUser(server.platform);
@@ -181,4 +213,103 @@ describe.each(engines)("ledger API for other modules on %s", (engine) => {
     expect(rows[0]?.total).toBe("240000");
     expect(await ledgerInvariants(server)).toEqual({ imbalanced: [], negativeUsers: 0, mismatchedTotals: 0 });
   });
+
+  it("writes an amount in the database exactly as the API does, for every asset's scale", async () => {
+    const scales = [...new Set([0, ...Object.values(ASSET_SCALES)])];
+    const cases = fc.sample(
+      fc.tuple(fc.bigInt({ min: -(10n ** 39n) + 1n, max: 10n ** 39n - 1n }), fc.constantFrom(...scales)),
+      { numRuns: 300, seed: 7 },
+    );
+    for (const scale of scales)
+      cases.push([0n, scale], [1n, scale], [-1n, scale], [10n ** BigInt(scale), scale]);
+    const { rows } = await server.platform.db.query<{ text: string }>(
+      `SELECT ledger_amount_text(c.minor, c.scale) AS text
+         FROM unnest($1::numeric[], $2::int[]) WITH ORDINALITY AS c(minor, scale, n) ORDER BY c.n`,
+      [cases.map(([minor]) => minor.toString()), cases.map(([, scale]) => scale)],
+    );
+    expect(rows.map((r) => r.text)).toEqual(cases.map(([minor, scale]) => formatMinorUnits(minor, scale)));
+  });
+
+  it.runIf(engine === "postgres")(
+    "a batch that locks its accounts at commit counts what another writer committed after it read them",
+    async () => {
+      const a = await createUser(server.platform);
+      await creditForDemo(server.platform, a.id, "USD", 10_000n);
+      const { open, opened } = gate();
+      // Chained outside the transaction below, so the deposit runs on a connection of its own once opened.
+      const other = opened.then(() => creditForDemo(server.platform, a.id, "USD", 500n));
+      await inTx(async (tx) => {
+        const [outcome] = await holdAtCommit(tx, a.id, 3_000n);
+        expect(outcome?.ok).toBe(true);
+        // The accounts were read, not locked: the deposit commits while this batch is still open.
+        open();
+        await other;
+      });
+      expect(await usd(a.id)).toEqual({ available: 7_500n, pending: 3_000n, total: 10_500n });
+      // The batch's balance event carries the totals its commit left, the deposit included.
+      const { rows } = await server.platform.db.query<{ payload: { emits: unknown[] } }>(
+        `SELECT payload FROM outbox
+          WHERE topic = 'socket.emit_many' AND payload -> 'emits' @> $1::jsonb ORDER BY id`,
+        [JSON.stringify([{ rooms: [`user:${a.id}`], data: { pending: "30.00" } }])],
+      );
+      expect(rows.flatMap((r) => r.payload.emits)).toEqual([
+        {
+          rooms: [`user:${a.id}`],
+          event: "balance_update",
+          data: { asset: "USD", available: "75.00", pending: "30.00", total: "105.00" },
+        },
+      ]);
+      expect(await ledgerInvariants(server)).toEqual({
+        imbalanced: [],
+        negativeUsers: 0,
+        mismatchedTotals: 0,
+      });
+    },
+  );
+
+  it.runIf(engine === "postgres")(
+    "a batch that locks its accounts at commit fails whole when another writer spent the funds it planned on",
+    async () => {
+      const a = await createUser(server.platform);
+      const b = await createUser(server.platform);
+      await creditForDemo(server.platform, a.id, "USD", 10_000n);
+      const { open, opened } = gate();
+      const spend = opened.then(() =>
+        server.platform.db.transaction((tx) =>
+          transfer(server.platform, tx, [
+            { from: { userId: a.id }, to: { userId: b.id }, asset: "USD", amount: 6_000n, kind: "transfer" },
+          ]),
+        ),
+      );
+      const holdId = randomUUID();
+      await expect(
+        inTx(async (tx) => {
+          const [outcome] = await holdAtCommit(tx, a.id, 8_000n, holdId);
+          // Planned on the 100.00 read: the 80.00 fit then.
+          expect(outcome?.ok).toBe(true);
+          open();
+          await spend;
+        }),
+      ).rejects.toThrow(/ledger_user_account_not_negative/);
+      expect(await usd(a.id)).toEqual({ available: 4_000n, pending: 0n, total: 4_000n });
+      const { rows } = await server.platform.db.query("SELECT 1 FROM ledger_transfers WHERE id = $1", [
+        holdId,
+      ]);
+      expect(rows).toHaveLength(0);
+      expect(await ledgerInvariants(server)).toEqual({
+        imbalanced: [],
+        negativeUsers: 0,
+        mismatchedTotals: 0,
+      });
+    },
+  );
 });
+
+/** A promise opened by hand: what is chained on it before a transaction runs outside that transaction. */
+function gate(): { open: () => void; opened: Promise<void> } {
+  let open = () => {};
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return { open, opened };
+}

@@ -1,5 +1,7 @@
 import type { Asset, TransferKind } from "@softchat/contracts";
-import { combineWrites, type Queryable, type Write } from "../../../platform/db/index.js";
+import { combineWrites, type Queryable, type Transaction, type Write } from "../../../platform/db/index.js";
+import type { Outbox } from "../../../platform/outbox/index.js";
+import { emitManyComputedAfterCommit } from "../../../platform/realtime/index.js";
 import { accountFromKey } from "./accounts.js";
 import type { AccountState, AppliedTransfer, HoldState } from "./types.js";
 
@@ -36,11 +38,25 @@ function toAccount(row: AccountRow): AccountState {
  * Locks the accounts named by key or id, in id order: every writer locks in the same order, so two
  * transactions never wait on each other in a circle.
  */
-export async function lockAccounts(q: Queryable, keys: string[], ids: string[]): Promise<AccountState[]> {
+export function lockAccounts(q: Queryable, keys: string[], ids: string[]): Promise<AccountState[]> {
+  return selectAccounts(q, keys, ids, "FOR UPDATE");
+}
+
+/** The accounts named by key or id, as last committed, not locked (see `accountsAtCommit`). */
+export function readAccounts(q: Queryable, keys: string[], ids: string[]): Promise<AccountState[]> {
+  return selectAccounts(q, keys, ids, "");
+}
+
+async function selectAccounts(
+  q: Queryable,
+  keys: string[],
+  ids: string[],
+  lock: "FOR UPDATE" | "",
+): Promise<AccountState[]> {
   const { rows } = await q.query<AccountRow>(
     `SELECT ${ACCOUNT_COLUMNS} FROM ledger_accounts
       WHERE key = ANY($1::text[]) OR id = ANY($2::bigint[])
-      ORDER BY id FOR UPDATE`,
+      ORDER BY id ${lock}`,
     [keys, ids],
   );
   return rows.map(toAccount);
@@ -130,30 +146,65 @@ export async function writeLedger(q: Queryable, w: LedgerWrites): Promise<void> 
   await q.query(combined.sql, combined.params);
 }
 
+/** Moves the accounts' totals by `deltas`, in id order, on `condition` if given. */
+function totalsWrite(deltas: AccountDelta[], condition?: string): Write {
+  const sorted = [...deltas].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+  return {
+    sql: `UPDATE ledger_accounts a
+        SET debits_posted = a.debits_posted + d.dp, credits_posted = a.credits_posted + d.cp,
+            debits_pending = a.debits_pending + d.dpe, credits_pending = a.credits_pending + d.cpe
+       FROM unnest($1::bigint[], $2::numeric[], $3::numeric[], $4::numeric[], $5::numeric[])
+         AS d(id, dp, cp, dpe, cpe)
+      WHERE a.id = d.id${condition ? ` AND ${condition}` : ""}`,
+    params: [
+      sorted.map((d) => d.id),
+      sorted.map((d) => d.debitsPosted.toString()),
+      sorted.map((d) => d.creditsPosted.toString()),
+      sorted.map((d) => d.debitsPending.toString()),
+      sorted.map((d) => d.creditsPending.toString()),
+    ],
+  };
+}
+
+/**
+ * The accounts' totals moved at commit, for a batch planned on totals read without a lock (`readAccounts`):
+ * one final statement, sent with the COMMIT, locks the accounts in id order (the same order as every other
+ * writer, before any is changed), moves them, and writes one `balance_update` per user account with its
+ * totals as that UPDATE leaves them, so a writer that committed in between is counted. A plan whose funds
+ * such a writer spent fails there, on the rule that no user account goes negative, rolling back the whole
+ * transaction.
+ */
+export function accountsAtCommit(outbox: Outbox, tx: Transaction, deltas: AccountDelta[]): void {
+  if (deltas.length === 0) return;
+  const totals = totalsWrite(deltas, "(SELECT count(*) FROM locked) >= 0");
+  emitManyComputedAfterCommit(outbox, tx, {
+    // The UPDATE's condition on `locked` is worked out once, before it reads a row: all locks come first.
+    with: `locked AS MATERIALIZED (
+        SELECT id FROM ledger_accounts WHERE id = ANY($1::bigint[]) ORDER BY id FOR NO KEY UPDATE),
+      moved AS (${totals.sql}
+        RETURNING a.id, a.user_id, a.asset, a.debits_posted, a.credits_posted, a.debits_pending)`,
+    select: `SELECT jsonb_agg(jsonb_build_object(
+        'rooms', jsonb_build_array('user:' || m.user_id),
+        'event', 'balance_update',
+        'data', jsonb_build_object(
+          'asset', m.asset,
+          'available', ledger_amount_text(m.credits_posted - m.debits_posted - m.debits_pending, s.scale),
+          'pending', ledger_amount_text(m.debits_pending, s.scale),
+          'total', ledger_amount_text(m.credits_posted - m.debits_posted, s.scale))) ORDER BY m.id) AS emits
+      FROM moved m JOIN ledger_assets s ON s.code = m.asset
+     WHERE m.user_id IS NOT NULL
+    HAVING count(*) > 0`,
+    params: totals.params,
+  });
+}
+
 /**
  * The writes of a planned batch as separate data-modifying statements, leaving out the empty ones: run
  * together by `writeLedger`, or handed to the transaction's deferred writes (see `executeOperations`).
  */
 export function ledgerWriteParts(w: LedgerWrites): Write[] {
   const parts: Write[] = [];
-  if (w.deltas.length > 0) {
-    const deltas = [...w.deltas].sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
-    parts.push({
-      sql: `UPDATE ledger_accounts a
-          SET debits_posted = a.debits_posted + d.dp, credits_posted = a.credits_posted + d.cp,
-              debits_pending = a.debits_pending + d.dpe, credits_pending = a.credits_pending + d.cpe
-         FROM unnest($1::bigint[], $2::numeric[], $3::numeric[], $4::numeric[], $5::numeric[])
-           AS d(id, dp, cp, dpe, cpe)
-        WHERE a.id = d.id`,
-      params: [
-        deltas.map((d) => d.id),
-        deltas.map((d) => d.debitsPosted.toString()),
-        deltas.map((d) => d.creditsPosted.toString()),
-        deltas.map((d) => d.debitsPending.toString()),
-        deltas.map((d) => d.creditsPending.toString()),
-      ],
-    });
-  }
+  if (w.deltas.length > 0) parts.push(totalsWrite(w.deltas));
   if (w.transfers.length > 0) {
     parts.push({
       sql: `INSERT INTO ledger_transfers
