@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { canonicalJson } from "../canonical-json.js";
 
 /** The prev_hash of the first row of the chain. */
 export const GENESIS_HASH = "0".repeat(64);
@@ -21,16 +22,6 @@ export interface ChainRow extends Record<string, unknown> {
 /** The columns of `ChainRow`, for SELECTs on audit_log. */
 export const CHAIN_COLUMNS = `id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at_text,
   actor_id, actor_role, ip, request_id, action, subject_type, subject_id, before, after`;
-
-/** JSON with object keys sorted at every depth, so equal content always serializes to the same text. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value ?? null);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-}
 
 /**
  * The hash of a row at position `seq` after `prevHash`: sha256 over prevHash and the canonical JSON of the

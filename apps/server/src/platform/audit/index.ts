@@ -6,6 +6,6 @@ export {
   recordAudits,
   SYSTEM_ACTOR,
 } from "./audit-log.js";
-export { canonicalJson, chainHash, GENESIS_HASH } from "./chain.js";
+export { chainHash, GENESIS_HASH } from "./chain.js";
 export { AuditSealer, sealAuditLog } from "./sealer.js";
 export { type AuditChainReport, verifyAuditChain } from "./verify.js";

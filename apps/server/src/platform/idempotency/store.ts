@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
+import { canonicalJson } from "../canonical-json.js";
 import { type Database, deferWrite, type Queryable, type Transaction } from "../db/index.js";
 import { AppError } from "../http/errors.js";
 
@@ -46,20 +47,14 @@ interface KeyRow extends Record<string, unknown> {
 const STALE_AFTER_MS = 60_000;
 const POLL_MS = 20;
 
-/** The hash of a request: SHA-256 of its scope and canonical JSON (object keys sorted). */
+/**
+ * The hash of a request: SHA-256 of its scope and canonical JSON (object keys sorted). Keys that look like
+ * integers sort as strings since the audit chain's serializer became the only one; before, they came first
+ * in numeric order here, so a request with such keys sent before that upgrade and retried after it gets
+ * `idempotency_mismatch` (refused, never run twice) until its key expires.
+ */
 export function requestHash(scope: string, request: unknown): string {
   return createHash("sha256").update(scope).update("\n").update(canonicalJson(request)).digest("hex");
-}
-
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (v && typeof v === "object" && !Array.isArray(v)) {
-      return Object.fromEntries(
-        Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)),
-      );
-    }
-    return v;
-  });
 }
 
 /**
